@@ -1,0 +1,35 @@
+# The two commands an instructor needs: `make course` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: course test lab book release clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+## Set up, validate, execute, release every module and build the learner book.
+course: $(STAMP)
+	$(BIN)/academy course
+
+## Run the whole test suite.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Open JupyterLab on the student versions of the modules.
+lab: $(STAMP)
+	$(BIN)/academy release
+	$(BIN)/jupyter lab --notebook-dir=course/release
+
+release: $(STAMP)
+	$(BIN)/academy release
+
+book: $(STAMP)
+	$(BIN)/academy book
+
+clean:
+	rm -rf course book/_build book/_toc.yml book/syllabus.md book/curriculum-map.md book/modules
