@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
-from academy.notebook import header_markdown
 
 EDITIONS = ("learner", "instructor")
 
@@ -80,7 +79,8 @@ def module_page(module: Module, release_notebook: Path, data_version: str) -> An
     """Return the learner chapter of a module: its released notebook, tagged for the book.
 
     Answer and test cells keep their (empty) code but not their outputs, which are the errors of
-    unanswered exercises; interactive controls are not run (the static figure above them shows their default).
+    unanswered exercises; interactive controls are not run (the static figure above them shows
+    their default).
     """
     import nbformat
 
@@ -159,8 +159,9 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
     build_root = curriculum.root / "book" / "_build" / edition
     sources = generate_book_sources(curriculum, layout.release, build_root / "src", edition)
     ensure_interpreter_bin_on_path()
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources), "--warningiserror",
-               "--nitpick", "--keep-going", "--quiet", "--path-output", str(build_root)]
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
+               "--warningiserror", "--nitpick", "--keep-going", "--quiet",
+               "--path-output", str(build_root)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():

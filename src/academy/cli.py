@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-COURSE_DIR_HELP = "Course working folder (default: $ACADEMY_COURSE_DIR or course/ in the repository)."
+COURSE_DIR_HELP = ("Course working folder (default: $ACADEMY_COURSE_DIR, or course/ in the "
+                   "repository).")
 
 
 def _fail(message: str) -> None:
