@@ -6,9 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import edit_yaml
 
 from academy.curriculum import CurriculumError, load_curriculum
+from conftest import edit_yaml
 
 
 def test_curriculum_validates(curriculum):
