@@ -41,3 +41,16 @@ def course_dir(root: Path | None = None, override: Path | str | None = None) -> 
     if chosen:
         return Path(chosen).expanduser().resolve()
     return (root or project_root()) / "course"
+
+
+def user_cache_dir(override: Path | str | None = None) -> Path:
+    """Return the user cache folder: ``override``, $ACADEMY_CACHE_DIR, or <XDG cache>/academy.
+
+    The XDG cache is $XDG_CACHE_HOME when set, else ~/.cache. Downloads of upstream data live
+    here, outside the repository, so they survive `make clean` and are shared by checkouts.
+    """
+    chosen = override or os.environ.get("ACADEMY_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache").expanduser().resolve() / "academy"
