@@ -637,8 +637,9 @@ def fetch(
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{name}-") as work:
+        payload = Path(work) / f"download.{dataset.file_format}"  # openpyxl checks the suffix
         try:
-            payload = _download(source, Path(work) / "payload", timeout, progress)
+            _download(source, payload, timeout, progress)
         except UpstreamDownloadError as exc:
             if target.is_file():
                 raise UpstreamDownloadError(
@@ -661,7 +662,7 @@ def fetch(
     return target
 
 
-def _download(url: str, dest: Path, timeout: float, progress: Progress | None) -> Path:
+def _download(url: str, dest: Path, timeout: float, progress: Progress | None) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     received, total = 0, None
     try:
@@ -684,7 +685,6 @@ def _download(url: str, dest: Path, timeout: float, progress: Progress | None) -
                                     ) from None
     if total is not None and received != total:
         raise UpstreamDownloadError(f"{url}: download incomplete, {received} of {total} bytes")
-    return dest
 
 
 def _unpack(payload: Path, dataset: UpstreamDataset) -> tuple[Path, str | None]:
