@@ -55,11 +55,16 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         monkeypatch.delenv(dataset.env_var, raising=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"reference data folder {REFERENCE} is absent (clone shared/ beside the repo)")
     return REFERENCE
+
+
+@pytest.fixture(scope="module")
+def rpw_corridors(reference: Path) -> pd.DataFrame:
+    return parse_rpw_databank_csv(reference / RPW_DATABANK)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -125,9 +130,10 @@ def _closed_port_url() -> str:
 
 # --- parsers on the real published files ---------------------------------------------------------
 
-def test_rpw_databank_2020q3_matches_published_corridor_shares(reference: Path) -> None:
-    frame = parse_rpw_databank_csv(reference / RPW_DATABANK)
-    q3 = frame[frame["period"] == "2020Q3"]["total_cost_pct"]
+def test_rpw_databank_2020q3_matches_published_corridor_shares(
+    rpw_corridors: pd.DataFrame,
+) -> None:
+    q3 = rpw_corridors[rpw_corridors["period"] == "2020Q3"]["total_cost_pct"]
     assert len(q3) == 367
     assert round((q3 < 5).mean() * 100, 1) == 34.3
     assert round((q3 < 3).mean() * 100, 1) == 7.1
@@ -147,17 +153,19 @@ def test_rpw_databank_2020q3_matches_published_corridor_shares(reference: Path) 
     ],
 )
 def test_rpw_databank_corridor_averages_match_facts(
-    reference: Path, sending: str, receiving: str, published: tuple[float, ...],
+    rpw_corridors: pd.DataFrame, sending: str, receiving: str, published: tuple[float, ...],
 ) -> None:
-    frame = parse_rpw_databank_csv(reference / RPW_DATABANK)
+    frame = rpw_corridors
     corridor = frame[(frame["sending_iso3"] == sending) & (frame["receiving_iso3"] == receiving)]
     by_quarter = corridor.set_index("period")["total_cost_pct"]
     quarters = [pd.Period(q, "Q") for q in ("2011Q1", "2015Q1", "2020Q1", "2020Q3")]
     assert tuple(round(float(by_quarter[q]), 2) for q in quarters) == published
 
 
-def test_rpw_databank_is_tidy_typed_and_drops_missing_and_footer(reference: Path) -> None:
-    frame = parse_rpw_databank_csv(reference / RPW_DATABANK)
+def test_rpw_databank_is_tidy_typed_and_drops_missing_and_footer(
+    rpw_corridors: pd.DataFrame,
+) -> None:
+    frame = rpw_corridors
     assert tuple(frame.columns) == upstream.RPW_CORRIDOR_COLUMNS
     assert isinstance(frame["period"].dtype, pd.PeriodDtype)
     assert frame["total_cost_pct"].dtype == "float64"
