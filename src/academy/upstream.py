@@ -61,7 +61,11 @@ class UpstreamFormatError(UpstreamError, ValueError):
 
 @dataclass(frozen=True)
 class UpstreamDataset:
-    """One publisher's full dataset: where to get it, how to check it and how to parse it."""
+    """One publisher's full dataset: where to get it, how to check it and how to parse it.
+
+    ``expected_columns`` are the upstream file's required header cells, compared after collapsing
+    runs of whitespace (and, for xlsx, in lower case); ``tidy_columns`` are the parsed frame's.
+    """
 
     name: str
     title: str
