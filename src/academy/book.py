@@ -1,4 +1,10 @@
-"""The Jupyter Book: pages generated from the curriculum, module chapters from the release."""
+"""The Jupyter Book: pages generated from the curriculum, module chapters from the notebooks.
+
+Two editions are built from the same sources. The learner edition (the default) shows the
+released student notebooks; the instructor edition shows the source notebooks with their
+reference solutions (hidden tests stripped), each module's rubric and teaching notes. Both are
+written under ``book/_build/<edition>/``.
+"""
 
 from __future__ import annotations
 
@@ -12,70 +18,102 @@ from typing import Any
 import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
+from academy.launch import LaunchSettings, launch_links, launch_settings, theme_config
+from academy.pages import (
+    HEATMAP_FILE,
+    bib_titles,
+    curriculum_map_markdown,
+    further_reading_bib,
+    heatmap_png,
+    schedule_markdown,
+    syllabus_markdown,
+)
+
+__all__ = ["EDITIONS", "BookError", "build_book", "curriculum_map_markdown",
+           "generate_book_sources", "instructor_page", "module_page", "remove_book",
+           "schedule_markdown", "syllabus_markdown", "toc"]
 
 EDITIONS = ("learner", "instructor")
+HAND_WRITTEN_SUFFIXES = (".md", ".bib", ".png", ".svg", ".css", ".js")
+# Hand-written pages by part of the book; a page whose file is absent is left out of the toc,
+# so the hosting page appears as soon as it is added to book/.
+START_PAGES = ("learner-guide",)
+INSTRUCTOR_PAGES = ("instructor-guide", "hosting")
+REFERENCE_PAGES = ("glossary", "bibliography")
+HAND_WRITTEN_BIB = "references.bib"
+GENERATED_BIB = "further-reading.bib"
 
 
 class BookError(RuntimeError):
     """The book could not be generated or built; the message carries the builder's errors."""
 
 
-def toc(curriculum: Curriculum) -> dict[str, Any]:
-    """Return the Jupyter Book table of contents: home, syllabus, map, modules in order."""
-    return {
-        "format": "jb-book",
-        "root": "intro",
-        "parts": [
-            {"caption": "The programme",
-             "chapters": [{"file": "syllabus"}, {"file": "curriculum-map"}]},
-            {"caption": "Modules",
-             "chapters": [{"file": f"modules/{m.id}"} for m in curriculum.modules]},
-        ],
-    }
+def _present(book_dir: Path | None, names: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"file": n} for n in names if book_dir is None or (book_dir / f"{n}.md").is_file()]
 
 
-def syllabus_markdown(curriculum: Curriculum) -> str:
-    """Return the syllabus page: modules in order with hours, level, prerequisites and outcomes."""
-    total = sum(m.hours for m in curriculum.modules)
-    lines = [
-        "# Syllabus", "", curriculum.summary, "",
-        f"The programme runs over {curriculum.weeks} weeks and {len(curriculum.modules)} modules, "
-        f"about {total:g} hours of learner work in all.", "",
-        "| Week | Module | Level | Hours | Prerequisites |", "|---|---|---|---|---|",
+def toc(curriculum: Curriculum, book_dir: Path | None = None) -> dict[str, Any]:
+    """Return the Jupyter Book table of contents: guides, programme, modules, reference."""
+    book_dir = curriculum.root / "book" if book_dir is None else book_dir
+    parts = [
+        {"caption": "Start here", "chapters": _present(book_dir, START_PAGES)},
+        {"caption": "The programme",
+         "chapters": [{"file": "syllabus"}, {"file": "schedule"}, {"file": "curriculum-map"}]},
+        {"caption": "Modules",
+         "chapters": [{"file": f"modules/{m.id}"} for m in curriculum.modules]},
+        {"caption": "For instructors", "chapters": _present(book_dir, INSTRUCTOR_PAGES)},
+        {"caption": "Reference", "chapters": _present(book_dir, REFERENCE_PAGES)},
     ]
-    titles = {m.id: m.title for m in curriculum.modules}
-    for m in curriculum.modules:
-        prereq = ", ".join(titles[p] for p in m.prerequisites) or "none"
-        lines.append(f"| {m.week} | [{m.title}](modules/{m.id}) | {m.level} | {m.hours:g} | "
-                     f"{prereq} |")
-    for m in curriculum.modules:
-        lines += ["", f"## {m.title}", "", m.summary, "", "**Learning objectives**", ""]
-        lines += [f"{i}. {o}" for i, o in enumerate(m.objectives, 1)]
-        lines += ["", "**Key points**", ""] + [f"- {k}" for k in m.keypoints]
-        lines += ["", "**Blended learning**", ""]
-        labels = {"classroom": "In the classroom", "study_mission": "Study mission",
-                  "mentoring": "Mentoring", "self_study": "Self-study"}
-        lines += [f"- *{labels[k]}*: {v.strip()}" for k, v in m.activities.items()]
-    return "\n".join(lines) + "\n"
+    return {"format": "jb-book", "root": "intro", "parts": [p for p in parts if p["chapters"]]}
 
 
-def curriculum_map_markdown(curriculum: Curriculum) -> str:
-    """Return the GCM/SDG coverage page: which module serves which objective and target."""
-    lines = ["# Curriculum map", "",
-             "Which Global Compact for Migration objectives and SDG targets each module serves.",
-             "", "## GCM objectives", "", "| GCM objective | Modules |", "|---|---|"]
-    for number, title in curriculum.gcm_objectives.items():
-        modules = [m.title for m in curriculum.modules if number in m.gcm_objectives]
-        lines.append(f"| {number}. {title} | {'; '.join(modules) or '—'} |")
-    lines += ["", "## SDG targets", "", "| SDG target | Modules |", "|---|---|"]
-    for target, title in curriculum.sdg_targets.items():
-        modules = [m.title for m in curriculum.modules if target in m.sdg_targets]
-        if modules:
-            lines.append(f"| {target} {title} | {'; '.join(modules)} |")
-    return "\n".join(lines) + "\n"
+def _ways_in_markdown(module: Module, settings: LaunchSettings) -> str:
+    """Return the 'work on this module' box: notebook download and launch links."""
+    downloads = [f"{{download}}`Download the learner notebook {nb}.ipynb "
+                 f"<../downloads/{module.id}/{nb}.ipynb>`" for nb in module.notebooks]
+    lines = [":::{admonition} Work on this module", ":class: tip", "",
+             f"- {' · '.join(downloads)}: open it in JupyterLab together with the course "
+             "toolkit and data (see the [learner guide](../learner-guide.md)), or take it from "
+             "your class's offline course pack."]
+    links = launch_links(settings, f"modules/{module.id}/{module.notebooks[0]}.ipynb")
+    if links:
+        lines.append("- Launch it online: " + " · ".join(
+            f"[{service}]({url})" for service, url in links) + ".")
+    lines += ["- Check your answers with the self-check cells, then press **Validate** before "
+              "you submit.", ":::"]
+    return "\n".join(lines)
 
 
-def module_page(module: Module, release_notebook: Path, data_version: str) -> Any:
+def _references_markdown(keys: list[str]) -> str:
+    return ("## References\n\nFurther reading for this module: "
+            + "; ".join(f"{{cite:t}}`{k}`" for k in keys)
+            + ". Full entries are in the [bibliography](../bibliography.md).")
+
+
+def _finish_chapter(notebook: Any, module: Module, settings: LaunchSettings,
+                    extra_markdown: list[str], data_version: str,
+                    reference_keys: list[str]) -> Any:
+    """Add the ways-in box (and ``extra_markdown``) after the title, references at the end."""
+    import nbformat
+
+    cells = [nbformat.v4.new_markdown_cell(_ways_in_markdown(module, settings))]
+    cells += [nbformat.v4.new_markdown_cell(text) for text in extra_markdown]
+    notebook.cells[1:1] = cells
+    if reference_keys:
+        notebook.cells.append(nbformat.v4.new_markdown_cell(_references_markdown(reference_keys)))
+    # The execution cache keys on code; this hidden cell ties it to the data and toolkit too.
+    version = nbformat.v4.new_code_cell(f"# data and toolkit version {data_version}")
+    version.metadata["tags"] = ["remove-cell"]
+    notebook.cells.insert(0, version)
+    if notebook.nbformat_minor < 5:  # cell ids exist from nbformat 4.5 on
+        for cell in notebook.cells:
+            cell.pop("id", None)
+    return notebook
+
+
+def module_page(module: Module, release_notebook: Path, data_version: str,
+                settings: LaunchSettings | None = None,
+                reference_keys: list[str] | None = None) -> Any:
     """Return the learner chapter of a module: its released notebook, tagged for the book.
 
     Answer and test cells keep their (empty) code but not their outputs, which are the errors of
@@ -97,11 +135,52 @@ def module_page(module: Module, release_notebook: Path, data_version: str) -> An
         if tags:
             cell.metadata["tags"] = sorted(tags)
         cell.metadata.pop("nbgrader", None)
-    # The execution cache keys on code; this hidden cell ties it to the data and toolkit too.
-    version = nbformat.v4.new_code_cell(f"# data and toolkit version {data_version}")
-    version.metadata["tags"] = ["remove-cell"]
-    notebook.cells.insert(0, version)
-    return notebook
+    return _finish_chapter(notebook, module, settings or LaunchSettings(), [], data_version,
+                           reference_keys or [])
+
+
+def instructor_notes_markdown(module: Module) -> str:
+    """Return the instructor box of a chapter: teaching notes, activities, points and rubric."""
+    from academy.notebook import rubric_markdown
+    from academy.pages import ACTIVITY_LABELS
+
+    lines = [":::{admonition} Instructor notes", ":class: important", "",
+             f"**Time**: {module.teaching_minutes} min guided, {module.exercise_minutes} min "
+             f"exercises. **Points**: {module.autograded_points:g} autograded + "
+             f"{module.manual_points:g} for the reflection (`{module.rubric.grade_id}`).", "",
+             "**Teaching notes**", "", module.teaching_notes.strip() or "—", "",
+             "**Blended learning**", ""]
+    lines += [f"- *{ACTIVITY_LABELS[k]}*: {v.strip()}" for k, v in module.activities.items()]
+    lines += ["", f"**Reflection prompt**: {module.rubric.prompt.strip()}", "",
+              rubric_markdown(module), "",
+              "This edition shows the reference solutions, executed; the hidden tests that "
+              "nbgrader runs when grading are not shown (they stay in `modules/` and are run by "
+              "`academy grade`).", ":::"]
+    return "\n".join(lines)
+
+
+def instructor_page(module: Module, data_version: str, settings: LaunchSettings | None = None,
+                    reference_keys: list[str] | None = None) -> Any:
+    """Return the instructor chapter: the source notebook with solutions, without hidden tests."""
+    import nbformat
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    notebook = nbformat.read(module.notebook_path(), as_version=4)
+    notebook, _ = ClearHiddenTests().preprocess(notebook, {})
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        tags = set(cell.metadata.get("tags", []))
+        if "interactive" in tags:
+            tags |= {"skip-execution"}
+        if cell.cell_type == "markdown" and meta.get("solution") and meta.get("grade"):
+            cell.source = ("*Learners write their reflection here; grade it against the rubric "
+                           "in the instructor notes above (`academy rubric`).*")
+        if tags:
+            cell.metadata["tags"] = sorted(tags)
+        cell.metadata.pop("nbgrader", None)
+    return _finish_chapter(notebook, module, settings or LaunchSettings(),
+                           [instructor_notes_markdown(module)], data_version,
+                           reference_keys or [])
 
 
 def _data_version(curriculum: Curriculum) -> str:
@@ -114,38 +193,105 @@ def _data_version(curriculum: Curriculum) -> str:
     return digest.hexdigest()[:16]
 
 
+def _write_if_changed(path: Path, content: bytes) -> None:
+    """Write only when the content differs, so the builder sees unchanged pages as unchanged."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.is_file() or path.read_bytes() != content:
+        path.write_bytes(content)
+
+
+def _read_config(book_dir: Path) -> dict[str, Any]:
+    config = yaml.safe_load((book_dir / "_config.yml").read_text(encoding="utf-8")) or {}
+    if not isinstance(config, dict):
+        raise BookError(f"{book_dir / '_config.yml'}: expected a mapping")
+    return config
+
+
+def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
+    """Copy the hand-written pages, bibliography and images of book/ into the sources."""
+    for page in book_dir.rglob("*"):
+        relative = page.relative_to(book_dir)
+        if relative.parts[0].startswith("_") or not page.is_file():
+            continue
+        if page.suffix in HAND_WRITTEN_SUFFIXES:
+            _write_if_changed(out / relative, page.read_bytes())
+
+
+def write_book_config(config: dict[str, Any], out: Path) -> None:
+    """Write the builder's _config.yml: launch keys removed, no CDN widget scripts."""
+    built = theme_config(config)
+    sphinx = dict(built.get("sphinx") or {})
+    sphinx_config = dict(sphinx.get("config") or {})
+    # Widgets are not run in the book (their static figure is shown), so no CDN script is needed.
+    sphinx_config.setdefault("nb_ipywidgets_js", {})
+    sphinx["config"] = sphinx_config
+    built["sphinx"] = sphinx
+    _write_if_changed(out / "_config.yml",
+                      yaml.safe_dump(built, sort_keys=False, allow_unicode=True).encode())
+
+
+def write_generated_pages(curriculum: Curriculum, out: Path) -> None:
+    """Write the table of contents, syllabus, schedule, curriculum map and its heatmap."""
+    book_dir = curriculum.root / "book"
+    _write_if_changed(out / "_toc.yml",
+                      yaml.safe_dump(toc(curriculum, book_dir), sort_keys=False).encode())
+    _write_if_changed(out / "syllabus.md", syllabus_markdown(curriculum).encode())
+    _write_if_changed(out / "schedule.md", schedule_markdown(curriculum).encode())
+    _write_if_changed(out / "curriculum-map.md", curriculum_map_markdown(curriculum).encode())
+    _write_if_changed(out / HEATMAP_FILE, heatmap_png(curriculum))
+
+
+def write_bibliography(curriculum: Curriculum, out: Path) -> dict[str, list[str]]:
+    """Write the modules' further reading as BibTeX; return each module's citation keys."""
+    hand_written = curriculum.root / "book" / HAND_WRITTEN_BIB
+    known = bib_titles(hand_written.read_text(encoding="utf-8")) if hand_written.is_file() else {}
+    bibtex, keys = further_reading_bib(curriculum.modules, known)
+    _write_if_changed(out / GENERATED_BIB, (bibtex or "% no further reading\n").encode())
+    return keys
+
+
+def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, out: Path) -> None:
+    """Copy every released (student) notebook into downloads/<module>/ for the download links."""
+    for module in curriculum.modules:
+        for name in module.notebooks:
+            released = release_dir / module.id / f"{name}.ipynb"
+            if not released.is_file():
+                raise BookError(f"{released}: no student version; run "
+                                f"`academy release {module.id}`")
+            _write_if_changed(out / "downloads" / module.id / f"{name}.ipynb",
+                              released.read_bytes())
+
+
+def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, edition: str,
+                          settings: LaunchSettings, keys: dict[str, list[str]]) -> None:
+    """Write one chapter per module: the learner or the instructor version."""
+    import nbformat
+
+    version = _data_version(curriculum)
+    for module in curriculum.modules:
+        if edition == "instructor":
+            page = instructor_page(module, version, settings, keys.get(module.id))
+        else:
+            released = release_dir / module.id / f"{module.notebooks[0]}.ipynb"
+            page = module_page(module, released, version, settings, keys.get(module.id))
+        _write_if_changed(out / "modules" / f"{module.id}.ipynb", nbformat.writes(page).encode())
+
+
 def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
                           edition: str = "learner") -> Path:
     """Write the book's sources for ``edition`` into ``out``; return ``out``."""
-    import nbformat
-
     if edition not in EDITIONS:
         raise BookError(f"Unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
     book_dir = curriculum.root / "book"
+    config = _read_config(book_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for page in book_dir.iterdir():
-        if page.is_file() and page.suffix in (".md", ".yml", ".bib", ".png", ".svg", ".css"):
-            if page.name != "_toc.yml":
-                _write_if_changed(out / page.name, page.read_bytes())
-    _write_if_changed(out / "_toc.yml", yaml.safe_dump(toc(curriculum), sort_keys=False).encode())
-    _write_if_changed(out / "syllabus.md", syllabus_markdown(curriculum).encode())
-    _write_if_changed(out / "curriculum-map.md", curriculum_map_markdown(curriculum).encode())
-    version = _data_version(curriculum)
-    (out / "modules").mkdir(exist_ok=True)
-    for module in curriculum.modules:
-        released = release_dir / module.id / f"{module.notebooks[0]}.ipynb"
-        if not released.is_file():
-            raise BookError(f"{released}: no student version; run `academy release {module.id}`")
-        page = module_page(module, released, version)
-        _write_if_changed(out / "modules" / f"{module.id}.ipynb",
-                          nbformat.writes(page).encode())
+    copy_hand_written_pages(book_dir, out)
+    write_book_config(config, out)
+    write_generated_pages(curriculum, out)
+    keys = write_bibliography(curriculum, out)
+    copy_learner_notebooks(curriculum, release_dir, out)
+    write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys)
     return out
-
-
-def _write_if_changed(path: Path, content: bytes) -> None:
-    """Write only when the content differs, so the builder sees unchanged pages as unchanged."""
-    if not path.is_file() or path.read_bytes() != content:
-        path.write_bytes(content)
 
 
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
