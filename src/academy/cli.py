@@ -131,6 +131,33 @@ def book(edition: str, course_dir: Path | None) -> None:
     click.echo(f"book: {index}")
 
 
+@main.command(help="Build the offline course pack (zip): the learner book as HTML that opens from "
+                   "disk, the learner notebooks, the datasets, the toolkit and a set-up guide.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The zip file to write (default: dist/global-classroom-pack.zip).")
+@click.option("--no-build", is_flag=True,
+              help="Use the release and learner book already built instead of rebuilding them.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def pack(output: Path | None, no_build: bool, course_dir: Path | None) -> None:
+    from academy.book import BookError
+    from academy.pack import SIZE_TARGET_BYTES, PackError, build_pack, format_size
+    from academy.release import ReleaseError
+
+    try:
+        report = build_pack(course=course_dir, output=output, build=not no_build)
+    except (PackError, BookError, ReleaseError) as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"pack: {report.path}")
+    click.echo(f"  learner tree (for the launch branch): {report.tree}")
+    click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped "
+               f"(target: under {format_size(SIZE_TARGET_BYTES)})")
+    for part, size in report.parts.items():
+        click.echo(f"    {part + '/':<12} {format_size(size)} unzipped")
+    if not report.within_target:
+        click.secho("The pack is larger than the target.", fg="yellow", err=True)
+
+
 @main.command(help="Set up the whole course: validate, execute, release and build the book.")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
 def course(course_dir: Path | None) -> None:

@@ -1,0 +1,201 @@
+"""The offline course pack: the learner book, notebooks, data and toolkit in one zip.
+
+For classrooms with poor connectivity. The pack unzips into ``global-classroom/``, a *learner
+tree* with the repository's layout but the learner notebooks in place of the source notebooks:
+
+- ``START-HERE.html`` and ``START-HERE.md``: the offline set-up guide;
+- ``book/``: the learner edition of the book as HTML, which works opened from disk;
+- ``modules/<id>/``: the learner notebooks (no solutions, no hidden tests) and ``module.yml``;
+- ``curriculum/``, ``datasets/``, ``src/academy/``, ``pyproject.toml``, ``environment.yml``: what
+  the notebooks need to run.
+
+The same tree, committed to the ``learner`` branch of a public repository, is what the book's
+Binder, JupyterHub and Colab links launch.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from academy.curriculum import Curriculum, load_curriculum
+
+PACK_FOLDER = "global-classroom"
+PACK_NAME = "global-classroom-pack.zip"
+SIZE_TARGET_BYTES = 50 * 1024 * 1024
+BOOK_SKIP = (".buildinfo", "objects.inv")
+TOOLKIT_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+
+START_HERE = """\
+# Global Classroom course pack
+
+This folder is the whole Global Classroom course for working without a network: the book, the
+learner notebooks, the datasets and the toolkit that the notebooks use.
+
+## Read the book
+
+Open `book/index.html` in a web browser (double-click it). Everything works from disk: the
+navigation, the search, the figures. No internet connection is needed.
+
+## Set up the notebooks (once)
+
+You need Python 3.11. Open a terminal in this folder and run:
+
+    python3.11 -m venv .venv
+    .venv/bin/pip install -e .          (Windows: .venv\\Scripts\\pip install -e .)
+    .venv/bin/jupyter lab               (Windows: .venv\\Scripts\\jupyter lab)
+
+or, with conda: `conda env create -f environment.yml`, then `conda activate global-classroom` and
+`jupyter lab`.
+
+Installing needs the internet once. For a classroom with no connection at all, prepare the
+packages on a connected computer with `pip download -d wheels .` in this folder, copy the
+folder with its `wheels/` to the classroom, and install there with
+`pip install --no-index --find-links wheels -e .`.
+
+## Work on a module
+
+In JupyterLab, open `modules/<module>/<module>.ipynb`, run the cells from the top, write your
+answers in the cells marked `YOUR CODE HERE` and `YOUR ANSWER HERE`, and use the self-checks.
+Before you hand the notebook in, use *Kernel → Restart Kernel and Run All Cells* (or nbgrader's
+**Validate** button) to make sure it runs from top to bottom. Hand in the `.ipynb` file as your
+instructor asks. The book's *Learner guide* says more.
+
+## What is in this pack
+
+{contents}
+"""
+
+
+class PackError(RuntimeError):
+    """The course pack could not be assembled; the message names the missing piece."""
+
+
+@dataclass(frozen=True)
+class PackReport:
+    """Where the pack is, how big it is, and what it holds (uncompressed bytes per part)."""
+
+    path: Path
+    tree: Path
+    size_bytes: int
+    files: int
+    parts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def within_target(self) -> bool:
+        return self.size_bytes < SIZE_TARGET_BYTES
+
+
+def _folder_size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def copy_learner_book(book_html: Path, tree: Path) -> None:
+    """Copy the built learner book (HTML) into ``tree/book``."""
+    if not (book_html / "index.html").is_file():
+        raise PackError(f"{book_html}: no built learner book; run `academy book` first")
+    shutil.copytree(book_html, tree / "book", ignore=shutil.ignore_patterns(*BOOK_SKIP))
+
+
+def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, tree: Path) -> None:
+    """Copy each module's released files and its module.yml into ``tree/modules/<id>``."""
+    for module in curriculum.modules:
+        released = release_dir / module.id
+        for name in module.notebooks:
+            if not (released / f"{name}.ipynb").is_file():
+                raise PackError(f"{released / name}.ipynb: no student version; run "
+                                f"`academy release {module.id}`")
+        shutil.copytree(released, tree / "modules" / module.id,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        shutil.copy2(module.folder / "module.yml", tree / "modules" / module.id / "module.yml")
+
+
+def copy_toolkit_and_data(root: Path, tree: Path) -> None:
+    """Copy the curriculum, datasets, toolkit source and environment files into ``tree``."""
+    shutil.copytree(root / "curriculum", tree / "curriculum")
+    shutil.copytree(root / "datasets", tree / "datasets")
+    shutil.copytree(root / "src" / "academy", tree / "src" / "academy", ignore=TOOLKIT_SKIP)
+    for name in ("pyproject.toml", "environment.yml", "README.md"):
+        if (root / name).is_file():
+            shutil.copy2(root / name, tree / name)
+
+
+def write_start_here(tree: Path) -> None:
+    """Write the offline set-up guide as Markdown and as a page that opens from disk."""
+    from markdown_it import MarkdownIt
+
+    rows = [("book/", "the book (open book/index.html)"),
+            ("modules/", "the learner notebooks, one folder per module"),
+            ("datasets/", "the course datasets and their sources (datapackage.yaml)"),
+            ("curriculum/", "the programme, GCM objectives and SDG targets"),
+            ("src/academy/", "the course toolkit used by the notebooks"),
+            ("environment.yml, pyproject.toml", "the Python environment")]
+    contents = "\n".join(f"- `{name}`: {what}" for name, what in rows)
+    text = START_HERE.format(contents=contents)
+    (tree / "START-HERE.md").write_text(text, encoding="utf-8")
+    body = MarkdownIt("commonmark").render(text.replace("`book/index.html`",
+                                                        "[book/index.html](book/index.html)"))
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>Global Classroom course pack</title>"
+            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
+            "line-height:1.5;color:#222}code,pre{background:#f3f3f3}</style></head>\n"
+            f"<body><main>\n{body}</main></body></html>\n")
+    (tree / "START-HERE.html").write_text(page, encoding="utf-8")
+
+
+def zip_tree(tree: Path, archive: Path) -> int:
+    """Write ``tree`` (as its folder name) into the zip ``archive``; return the file count."""
+    archive.parent.mkdir(parents=True, exist_ok=True)
+    count = 0
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(tree.rglob("*")):
+            if path.is_file():
+                zf.write(path, Path(tree.name) / path.relative_to(tree))
+                count += 1
+    return count
+
+
+def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
+                  output: Path) -> PackReport:
+    """Assemble the learner tree next to ``output`` and zip it; return the pack's report."""
+    tree = output.parent / PACK_FOLDER
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    copy_learner_book(book_html, tree)
+    copy_learner_notebooks(curriculum, release_dir, tree)
+    copy_toolkit_and_data(curriculum.root, tree)
+    write_start_here(tree)
+    files = zip_tree(tree, output)
+    parts = {name: _folder_size(tree / name)
+             for name in ("book", "modules", "datasets", "src", "curriculum")}
+    return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
+                      parts=parts)
+
+
+def build_pack(*, root: Path | None = None, course: Path | str | None = None,
+               output: Path | None = None, build: bool = True) -> PackReport:
+    """Release the modules and build the learner book (unless ``build`` is False), then the
+    offline pack; return its report."""
+    from academy.book import build_book
+    from academy.release import course_layout, release_all
+
+    curriculum = load_curriculum(root)
+    layout = course_layout(curriculum.root, course)
+    book_html = curriculum.root / "book" / "_build" / "learner" / "_build" / "html"
+    if build:
+        release_all(root=curriculum.root, course=course)
+        book_html = build_book(root=curriculum.root, course=course, edition="learner").parent
+    output = (output or curriculum.root / "dist" / PACK_NAME).resolve()
+    return assemble_pack(curriculum, layout.release, book_html, output)
+
+
+def format_size(size: int) -> str:
+    """Return a size in bytes as a short human-readable string (kB, MB)."""
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024:.0f} kB"
