@@ -218,12 +218,22 @@ def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
 
 
 def write_book_config(config: dict[str, Any], out: Path) -> None:
-    """Write the builder's _config.yml: launch keys removed, no CDN widget scripts."""
+    """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts."""
+    from jupyter_book.config import get_default_sphinx_config
+
     built = theme_config(config)
     sphinx = dict(built.get("sphinx") or {})
     sphinx_config = dict(sphinx.get("config") or {})
     # Widgets are not run in the book (their static figure is shown), so no CDN script is needed.
     sphinx_config.setdefault("nb_ipywidgets_js", {})
+    # Live code (thebe) needs a CDN and a Binder; its script also declares a constant twice,
+    # an error in every page's console. The book links to Binder instead.
+    extensions = get_default_sphinx_config()["extensions"]
+    sphinx_config["extensions"] = [e for e in extensions if e != "sphinx_thebe"]
+    if built.get("bibtex_bibfiles"):  # jupyter-book adds it to the list replaced here
+        sphinx_config["extensions"].append("sphinxcontrib.bibtex")
+    sphinx_config["extensions"].append("academy.book_html")
+    sphinx["recursive_update"] = True
     sphinx["config"] = sphinx_config
     built["sphinx"] = sphinx
     _write_if_changed(out / "_config.yml",

@@ -1,0 +1,152 @@
+"""Helpers of the browser tests: visit a page in Chromium and record what it did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+
+# The images, links and scripts of a page, read in the browser after it has loaded.
+PAGE_SCRIPT = """() => ({
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.href),
+  images: Array.from(document.images).map(i => ({
+    src: i.currentSrc || i.src, alt: i.getAttribute('alt'),
+    loaded: i.complete && i.naturalWidth > 0,
+    decorative: i.getAttribute('role') === 'presentation'
+      || i.getAttribute('aria-hidden') === 'true',
+  })),
+  title: document.title,
+})"""
+AXE_SCRIPT = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+}"""
+
+
+@dataclass
+class PageVisit:
+    """What one page did in the browser."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    blocked_requests: list[str] = field(default_factory=list)
+    transfers: dict[str, int] = field(default_factory=dict)  # URL -> body bytes
+    links: list[str] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    title: str = ""
+    axe_violations: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("file", "data", "blob", "about") or parsed.hostname in LOCAL_HOSTS
+
+
+
+
+def new_context(chromium: Any, visits: list[PageVisit] | None = None) -> Any:
+    """A browser context that aborts (and records on the current visit) non-local requests."""
+    context = chromium.new_context()
+
+    def block(route: Any) -> None:
+        if visits:
+            visits[-1].blocked_requests.append(route.request.url)
+        route.abort()
+
+    # Only requests leaving this machine are routed: Chromium resolves a stylesheet's @import
+    # against the page instead of the stylesheet when the import itself is intercepted.
+    context.route(lambda url: not _is_local(url), block)
+    return context
+
+
+def _settle(page: Any) -> None:
+    """Wait until the page (after any redirect) has loaded everything, lazy images included."""
+    for _ in range(5):
+        try:
+            page.wait_for_load_state("networkidle")
+            # Lazy images load when scrolled into view.
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            page.evaluate("window.scrollTo(0, 0)")
+            return
+        except Exception as exc:  # a redirect destroys the context it evaluates in
+            if "context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state("load")
+
+
+def visit(context: Any, url: str, visits: list[PageVisit], axe: Path | None = None) -> PageVisit:
+    """Load ``url`` in a new tab and record errors, requests, links, images and axe results."""
+    record = PageVisit(url=url)
+    visits.append(record)
+    page = context.new_page()
+    finished: list[Any] = []
+    page.on("console", lambda m: record.console_errors.append(m.text)
+            if m.type == "error" else None)
+    page.on("pageerror", lambda e: record.console_errors.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: record.failed_requests.append(
+        f"{r.url} ({r.failure})") if _is_local(r.url) else None)
+    page.on("response", lambda r: record.failed_requests.append(f"{r.url} (HTTP {r.status})")
+            if r.status >= 400 else None)
+    page.on("requestfinished", lambda r: finished.append(r))
+    page.goto(url, wait_until="load")
+    _settle(page)
+    for request in finished:
+        if not request.url.startswith("data:"):
+            record.transfers[request.url] = int(request.sizes()["responseBodySize"])
+    details = page.evaluate(PAGE_SCRIPT)
+    record.links, record.images, record.title = (details["links"], details["images"],
+                                                 details["title"])
+    if axe is not None:
+        # axe-core re-fetches stylesheets and resolves their @import against the page, which
+        # fails; what it loads is not what the page loads, so its requests are not recorded.
+        errors, failed = len(record.console_errors), len(record.failed_requests)
+        page.add_script_tag(path=str(axe))
+        record.axe_violations = page.evaluate(AXE_SCRIPT)
+        del record.console_errors[errors:], record.failed_requests[failed:]
+    page.close()
+    return record
+
+
+def book_pages(html_root: Path) -> list[Path]:
+    """Every HTML page of a built book (not the theme's own templates in _static)."""
+    return sorted(p for p in html_root.rglob("*.html")
+                  if not p.relative_to(html_root).parts[0].startswith("_"))
+
+
+
+def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[str, int],
+                                                                      dict[str, int]]:
+    """Return a printable table of page weights, bytes per page, and the shared assets.
+
+    A page's own weight is its HTML and every other file it loads from outside ``_static/`` (its
+    images, the search index); the theme's CSS, JavaScript and fonts in ``_static/`` are shared
+    by every page and counted once.
+    """
+    own: dict[str, int] = {}
+    shared: dict[str, int] = {}
+    for page, record in visits.items():
+        own[page] = 0
+        for url, size in record.transfers.items():
+            path = urlparse(url).path
+            if path.startswith("/_static/"):
+                shared[path] = size
+            else:
+                own[page] += size
+    lines = ["page weights (HTML and own images; shared theme assets counted once)",
+             f"{'page':<40} {'kB':>8}"]
+    lines += [f"{page:<40} {size / 1024:>8.1f}" for page, size in sorted(own.items())]
+    lines.append(f"{'largest page':<40} {max(own.values()) / 1024:>8.1f}")
+    lines.append(f"{'shared theme assets (' + str(len(shared)) + ' files)':<40} "
+                 f"{sum(shared.values()) / 1024:>8.1f}")
+    return "\n".join(lines), own, shared

@@ -1,0 +1,81 @@
+"""Browser fixtures: Debian's headless Chromium driven by Playwright, the book served on localhost.
+
+No browser is downloaded: Playwright launches /usr/bin/chromium. Every request that leaves
+localhost (or the disk, for the offline pack) is blocked and recorded, so a page that needs a
+CDN shows up as a failure. Each page of the learner book is visited once; the tests read the
+recorded visits.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import (
+    AXE,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PageVisit,
+    book_pages,
+    new_context,
+    visit,
+)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, headless, launched by Playwright (skips if either is missing)."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's package "
+                    "(`apt-get install chromium`); .ci/run does")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright's Python package is missing: pip install -e '.[test]'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    if not AXE.is_file():
+        pytest.skip(f"axe-core not found at {AXE}: run `npm ci` in tests/browser (.ci/run does)")
+    return AXE
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url(learner_book: Path) -> Iterator[str]:
+    """The learner book served over HTTP on localhost (a random free port)."""
+    handler = functools.partial(_QuietHandler, directory=str(learner_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def book_visits(chromium: Any, book_url: str, learner_book: Path,
+                axe_script: Path) -> dict[str, PageVisit]:
+    """Every page of the learner book, visited once in Chromium: relative path -> visit."""
+    visits: list[PageVisit] = []
+    context = new_context(chromium, visits)
+    out: dict[str, PageVisit] = {}
+    for path in book_pages(learner_book):
+        relative = path.relative_to(learner_book).as_posix()
+        out[relative] = visit(context, f"{book_url}/{relative}", visits, axe=axe_script)
+    context.close()
+    return out
