@@ -1,0 +1,223 @@
+"""The two editions, the generated pages, the ways in and the offline pack."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_release_and_book import _html_text, _leaks, _normalise, _notebook_text, secret_lines
+
+from academy.book import generate_book_sources, toc
+from academy.curriculum import load_curriculum
+from academy.launch import LaunchSettings, launch_links, launch_settings
+from academy.pages import (
+    curriculum_map_markdown,
+    heatmap_alt_text,
+    schedule_markdown,
+    syllabus_markdown,
+)
+from conftest import edit_yaml
+
+
+@pytest.fixture(scope="session")
+def instructor_book(released: Path, course_dir: Path) -> Path:
+    """The instructor edition, built from the scratch release; its HTML folder."""
+    from academy.book import build_book
+    from conftest import REPO
+
+    return build_book(root=REPO, course=course_dir, edition="instructor").parent
+
+
+def _straight_quotes(text: str) -> str:
+    """Return ``text`` with the typographic quotes that Sphinx puts in prose made straight."""
+    return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"',
+                                         "\u201d": '"'}))
+
+
+def _hidden_test_lines(notebook: Path) -> set[str]:
+    lines, inside = set(), False
+    for cell in json.loads(notebook.read_text())["cells"]:
+        for line in "".join(cell["source"]).splitlines():
+            if "BEGIN HIDDEN TESTS" in line:
+                inside = True
+            elif "END HIDDEN TESTS" in line:
+                inside = False
+            elif inside and len(line.strip()) >= 20:
+                lines.add(_normalise(line))
+    return lines
+
+
+@pytest.mark.slow
+def test_instructor_edition_shows_solutions_rubrics_and_notes_but_no_hidden_tests(
+        curriculum, instructor_book, learner_book):
+    assert instructor_book.parent.parent.name == "instructor"
+    assert learner_book.parent.parent.name == "learner"
+    for module in curriculum.modules:
+        text = _html_text(instructor_book / "modules" / f"{module.id}.html")
+        prose = _straight_quotes(text)
+        solutions = secret_lines(module.notebook_path()) - _hidden_test_lines(
+            module.notebook_path())
+        shown = [line for line in solutions if line in text]
+        assert len(shown) >= len(solutions) // 2 > 0, module.id
+        assert [line for line in _hidden_test_lines(module.notebook_path())
+                if line in text] == []
+        assert _normalise(module.teaching_notes)[:80] in prose
+        for criterion in module.rubric.criteria:
+            for level in criterion.levels:
+                assert _normalise(level.descriptor) in prose, (module.id, level.descriptor)
+
+
+@pytest.mark.slow
+def test_learner_edition_has_no_instructor_notes_and_ships_learner_notebooks(
+        curriculum, learner_book):
+    for module in curriculum.modules:
+        page = _html_text(learner_book / "modules" / f"{module.id}.html")
+        assert "Instructor notes" not in page
+        assert _normalise(module.teaching_notes)[:80] not in page
+    downloads = list((learner_book / "_downloads").rglob("*.ipynb"))
+    assert {p.stem for p in downloads} >= {m.notebooks[0] for m in curriculum.modules}
+    texts = {p: _notebook_text(p) for p in downloads}
+    texts |= {p: _html_text(p) for p in learner_book.rglob("*.html")}
+    assert _leaks(curriculum, texts) == []
+
+
+@pytest.mark.slow
+def test_book_has_guides_glossary_bibliography_and_generated_pages(learner_book):
+    for page in ("learner-guide", "instructor-guide", "glossary", "bibliography", "syllabus",
+                 "schedule", "curriculum-map"):
+        assert (learner_book / f"{page}.html").is_file(), page
+    glossary = _html_text(learner_book / "glossary.html")
+    for term in ("Remittance corridor", "Exchange-rate margin", "Diaspora bond",
+                 "Reintegration", "Framing"):
+        assert term in glossary
+    bibliography = _html_text(learner_book / "bibliography.html")
+    assert "Global Compact" in bibliography and "Remittance Prices Worldwide" in bibliography
+    heatmap = (learner_book / "curriculum-map.html").read_text()
+    assert 'alt="Heatmap of modules' in heatmap
+
+
+def _change_curriculum(root: Path) -> None:
+    module_yml = root / "modules" / "remittances" / "module.yml"
+
+    def change(data):
+        data["title"] = "Sending money home"
+        data["minutes"]["exercises"] += 60
+        data["gcm_objectives"].append(19)
+        data["activities"]["classroom"] = "A debate on the price of sending money home."
+        data["activities"]["mentoring"] = "A mentor from a diaspora bank reviews the brief."
+
+    edit_yaml(module_yml, change)
+    edit_yaml(root / "curriculum" / "programme.yml",
+              lambda data: data["modules"][0].update(week=2))
+
+
+def test_syllabus_map_and_schedule_change_when_the_curriculum_changes(repo_copy):
+    before = load_curriculum(repo_copy)
+    pages_before = (syllabus_markdown(before), curriculum_map_markdown(before),
+                    schedule_markdown(before))
+    _change_curriculum(repo_copy)
+    after = load_curriculum(repo_copy)
+    syllabus, curriculum_map, schedule = (syllabus_markdown(after),
+                                          curriculum_map_markdown(after),
+                                          schedule_markdown(after))
+    module = after.module("remittances")
+    assert all(new != old for new, old in zip((syllabus, curriculum_map, schedule),
+                                             pages_before, strict=True))
+    assert f"| 2 | [Sending money home](modules/remittances) | introductory | " \
+           f"{module.hours:g} |" in syllabus
+    assert "Remittances and financial inclusion" not in syllabus
+    assert "| 19. " in curriculum_map and "Sending money home" in curriculum_map.split(
+        "| 19. ")[1].split("\n")[0]
+    assert "**Objective 19 (Diasporas)**" in curriculum_map
+    assert "GCM objectives 19, 20" in heatmap_alt_text(after)
+    assert "A debate on the price of sending money home." in schedule
+    assert "A mentor from a diaspora bank reviews the brief." in schedule
+    week_rows = [line for line in schedule.splitlines() if line.startswith("| 2 |")]
+    assert week_rows and "Sending money home" in week_rows[0]
+
+
+def test_generated_sources_follow_the_edited_copy(repo_copy, released, tmp_path):
+    _change_curriculum(repo_copy)
+    (repo_copy / "book" / "hosting.md").write_text("# Hosting on JupyterHub\n")
+    curriculum = load_curriculum(repo_copy)
+    out = generate_book_sources(curriculum, released, tmp_path / "src")
+    assert "Sending money home" in (out / "syllabus.md").read_text()
+    assert "Sending money home" in (out / "schedule.md").read_text()
+    assert "Sending money home" in (out / "curriculum-map.md").read_text()
+    assert (out / "images" / "curriculum-map.png").read_bytes()[:4] == b"\x89PNG"
+    assert {"file": "hosting"} in toc(curriculum)["parts"][3]["chapters"]
+    assert (out / "hosting.md").is_file()
+
+
+def test_hosting_page_is_in_the_toc_only_when_it_exists(curriculum, tmp_path):
+    chapters = [c["file"] for part in toc(curriculum, tmp_path)["parts"]
+                for c in part["chapters"]]
+    assert "hosting" not in chapters and "instructor-guide" not in chapters
+    (tmp_path / "hosting.md").write_text("# Hosting\n")
+    (tmp_path / "instructor-guide.md").write_text("# Guide\n")
+    chapters = [c["file"] for part in toc(curriculum, tmp_path)["parts"]
+                for c in part["chapters"]]
+    assert chapters.index("instructor-guide") < chapters.index("hosting")
+
+
+def test_launch_links_open_the_learner_notebook_on_the_learner_branch():
+    config = {"launch_buttons": {"binderhub_url": "https://mybinder.org/",
+                                 "jupyterhub_url": "", "colab_url":
+                                     "https://colab.research.google.com",
+                                 "notebook_interface": "jupyterlab"},
+              "repository": {"url": "", "branch": "learner"}}
+    assert launch_links(launch_settings(config, {}), "modules/m/m.ipynb") == []
+    settings = launch_settings(config, {"ACADEMY_REPOSITORY_URL": "https://github.com/gmda/gc.git",
+                                        "ACADEMY_JUPYTERHUB_URL": "https://hub.example.org/"})
+    links = dict(launch_links(settings, "modules/remittances/remittances.ipynb"))
+    assert links["Binder"] == ("https://mybinder.org/v2/gh/gmda/gc/learner?urlpath="
+                               "lab/tree/modules/remittances/remittances.ipynb")
+    assert links["JupyterHub"] == (
+        "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A//github.com/gmda/gc"
+        "&branch=learner&urlpath=lab/tree/gc/modules/remittances/remittances.ipynb")
+    assert links["Colab"] == ("https://colab.research.google.com/github/gmda/gc/blob/learner/"
+                              "modules/remittances/remittances.ipynb")
+    gitlab = LaunchSettings(repository_url="https://gitlab.com/gmda/gc", colab_url="https://c",
+                            binderhub_url="https://b")
+    assert dict(launch_links(gitlab, "x.ipynb")) == {
+        "Binder": "https://b/v2/gl/gmda%2Fgc/learner?urlpath=lab/tree/x.ipynb"}
+
+
+def test_module_pages_carry_the_launch_links_when_a_repository_is_set(
+        curriculum, released, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMY_REPOSITORY_URL", "https://github.com/gmda/gc")
+    out = generate_book_sources(curriculum, released, tmp_path / "src")
+    for module in curriculum.modules:
+        page = (out / "modules" / f"{module.id}.ipynb").read_text()
+        assert f"../downloads/{module.id}/{module.notebooks[0]}.ipynb" in page
+        assert "mybinder.org/v2/gh/gmda/gc/learner" in page
+        assert "colab.research.google.com/github/gmda/gc/blob/learner/" in page
+    config = (out / "_config.yml").read_text()
+    assert "mybinder.org" not in config and "sphinx_thebe" not in config
+
+
+@pytest.mark.slow
+def test_offline_pack_holds_the_book_notebooks_data_and_no_secrets(curriculum, released,
+                                                                  learner_book, tmp_path,
+                                                                  capsys):
+    from academy.pack import assemble_pack, format_size
+
+    report = assemble_pack(curriculum, released, learner_book, tmp_path / "gc.zip")
+    with capsys.disabled():
+        print(f"\noffline pack: {format_size(report.size_bytes)} zipped "
+              f"({report.size_bytes:,} bytes), {report.files} files")
+    assert report.within_target
+    names = set(zipfile.ZipFile(report.path).namelist())
+    for required in ("START-HERE.html", "START-HERE.md", "book/index.html", "environment.yml",
+                     "pyproject.toml", "datasets/datapackage.yaml", "src/academy/__init__.py"):
+        assert f"global-classroom/{required}" in names, required
+    for module in curriculum.modules:
+        assert f"global-classroom/modules/{module.id}/{module.notebooks[0]}.ipynb" in names
+        assert f"global-classroom/modules/{module.id}/wrong_answers.yml" not in names
+    tree_curriculum = load_curriculum(report.tree)
+    assert [m.id for m in tree_curriculum.modules] == [m.id for m in curriculum.modules]
+    texts = {p: _normalise(p.read_text(errors="replace")) for p in report.tree.rglob("*")
+             if p.is_file() and p.suffix in (".ipynb", ".html", ".js", ".md", ".txt")}
+    assert _leaks(curriculum, texts) == []
