@@ -241,7 +241,6 @@ def write_nbgrader_config(settings: HubSettings) -> Path:
         '"""System-wide nbgrader configuration of the Global Classroom hub (academy hub init)."""',
         "c = get_config()  # noqa: F821",
         f"c.CourseDirectory.course_id = {COURSE_ID!r}",
-        f"c.Exchange.course_id = {COURSE_ID!r}",
         f"c.Exchange.root = {str(settings.exchange)!r}",
     ]))
     os.chmod(path, 0o644)
@@ -273,6 +272,8 @@ def render_instructor_config(settings: HubSettings) -> str:
              "c = get_config()  # noqa: F821"]
     for section in ("CourseDirectory", "ClearSolutions", "Exchange"):
         for key, value in sorted(config[section].items()):
+            if (section, key) == ("Exchange", "course_id"):
+                continue  # nbgrader reads CourseDirectory.course_id; this one is outdated
             lines.append(f"c.{section}.{key} = {value!r}")
     lines.append(f"c.Exchange.root = {str(settings.exchange)!r}")
     return _python_config(lines)
