@@ -291,7 +291,8 @@ def autograde_submissions(hosted: HostedClass, module: str, students: list[str])
     environment = {"HOME": str(home), "USER": instructor, "LANG": "C.UTF-8",
                    "PATH": f"{hosted.settings.env / 'bin'}:/usr/bin:/bin",
                    "ACADEMY_ROOT": str(hosted.settings.course_root)}
-    result = subprocess.run(["runuser", "-u", instructor, "--",
+    runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+    result = subprocess.run([runuser, "-u", instructor, "--",
                              str(hosted.settings.env / "bin" / "python"), "-c", code],
                             cwd=home, env=environment, capture_output=True, text=True,
                             timeout=240)
