@@ -394,7 +394,8 @@ def test_hosted_class_release_fetch_submit_grade_feedback(hosted_class: HostedCl
         assert len(folders) == 1, folders
         html = hosted.ok_json(learner, "GET", f"api/contents/{folders[0]['path']}/{MODULE}.html",
                               params={"type": "file", "format": "text"})["content"]
-        assert f"Score: {score:g}" in html or f"{score:.1f}" in html, html[:2000]
+        max_score = submissions[learner]["max_score"]  # autograded plus the reflection's 8
+        assert f"{MODULE} (Score: {score:.1f} / {max_score:.1f})" in html, html[:3000]
 
 
 def test_learner_cannot_read_others_work_or_instructor_sources(
