@@ -304,7 +304,8 @@ def _run_in_kernel(hosted: HostedClass, user: str, code: str) -> str:
     import websocket
 
     kernel = hosted.ok_json(user, "POST", "api/kernels", json={"name": "python3"})
-    ws_url = hosted.url.replace("http", "ws", 1) + f"/user/{user}/api/kernels/{kernel['id']}/channels"
+    ws_url = (hosted.url.replace("http", "ws", 1)
+              + f"/user/{user}/api/kernels/{kernel['id']}/channels")
     connection = websocket.create_connection(
         ws_url, header=[f"Authorization: token {hosted.tokens[user]}"], timeout=TIMEOUT)
     try:
