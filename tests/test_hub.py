@@ -15,6 +15,7 @@ from academy.hub import (
     HubSettings,
     RosterError,
     create_exchange,
+    place_course_checkout,
     read_roster,
     render_hub_config,
     render_instructor_config,
@@ -176,3 +177,26 @@ def test_release_to_exchange_puts_the_student_version_in_outbound(tmp_path: Path
     assert not (outbound / "wrong_answers.yml").exists()
     inbound = exchange / "global-classroom" / "inbound"
     assert stat.S_IMODE(inbound.stat().st_mode) & 0o777 == 0o733  # learners cannot list it
+
+
+def test_course_checkout_is_copied_once_and_then_left_alone(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, course_root=tmp_path / "amina" / "global-classroom")
+    assert place_course_checkout(settings, REPO) is True
+    source = settings.course_root / "modules" / "remittances" / "remittances.ipynb"
+    assert source.is_file()
+    assert (settings.course_root / "datasets" / "datapackage.yaml").is_file()
+    source.write_text("the instructor's own edits")
+    assert place_course_checkout(settings, REPO) is False
+    assert source.read_text() == "the instructor's own edits"
+
+
+def test_z2jh_values_mount_the_exchange_the_nbgrader_config_names() -> None:
+    import yaml
+
+    values = yaml.safe_load((REPO / "deploy" / "z2jh" / "values.yaml").read_text())
+    single = values["singleuser"]
+    mount = single["storage"]["extraVolumeMounts"][0]["mountPath"]
+    config = _exec_config(single["extraFiles"]["nbgrader-config"]["stringData"])
+    assert config.Exchange.root == mount
+    assert values["hub"]["config"]["JupyterHub"]["authenticator_class"] == "native"
+    assert single["memory"]["limit"] and single["cpu"]["limit"]

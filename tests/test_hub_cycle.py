@@ -126,15 +126,6 @@ def _wait(predicate: Any, what: str, timeout: float = TIMEOUT) -> Any:
     raise TimeoutError(f"gave up waiting for {what} after {timeout:.0f} s")
 
 
-def _copy_course(destination: Path) -> None:
-    """Give the instructor a checkout of the curriculum: sources, data, nbgrader config."""
-    destination.mkdir(parents=True)
-    for name in ("curriculum", "datasets", "modules"):
-        shutil.copytree(REPO / name, destination / name,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    shutil.copy2(REPO / "nbgrader_config.py", destination / "nbgrader_config.py")
-
-
 def _stop_processes(pids: set[int], uids: set[int]) -> None:
     """Stop the processes the test started (by pid) and any left running as the test accounts."""
     import psutil
@@ -188,12 +179,7 @@ def hosted_class(hub_prerequisites: None) -> Iterator[HostedClass]:
             proxy_command=(str(PROXY) if PROXY.is_file()
                            else str(shutil.which("configurable-http-proxy")),),
             home_root=home_root)
-        # Accounts first, so the instructor's checkout can be placed in their home.
-        from academy.hub import create_accounts, read_roster
-
-        create_accounts(read_roster(roster), settings)
-        _copy_course(course_root)
-        report = hub_init(roster, settings, create_users=False)
+        report = hub_init(roster, settings, create_users=True, source_root=REPO)
 
         service_token = secrets.token_hex(32)
         with report.hub_config.open("a") as handle:

@@ -144,7 +144,8 @@ def hub() -> None:
               required=True, help="Roster CSV with columns username, role (learner or "
                                   "instructor) and optionally name.")
 @click.option("--course-root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The instructor's checkout of the curriculum (default: this repository).")
+              help="The instructor's checkout of the curriculum, copied from this repository if "
+                   "absent (default: ~INSTRUCTOR/global-classroom).")
 @click.option("--env", type=click.Path(path_type=Path), default=Path("/opt/global-classroom/env"),
               show_default=True, help="Python environment every account runs (make hub-env).")
 @click.option("--prefix", type=click.Path(file_okay=False, path_type=Path), default=Path("/"),
@@ -163,11 +164,16 @@ def hub() -> None:
 def hub_init(roster: Path, course_root: Path | None, env: Path, prefix: Path, spawner: str,
              mem_limit: str, cpu_limit: float, port: int, proxy: str,
              no_create_users: bool) -> None:
-    from academy.hub import HubSettings, HubSetupError, RosterError
+    from academy.hub import HubSettings, HubSetupError, RosterError, read_roster
     from academy.hub import hub_init as run_hub_init
-    from academy.paths import project_root
 
-    settings = HubSettings(course_root=(course_root or project_root()).resolve(), env=env,
+    try:
+        instructor = read_roster(roster).instructors[0]
+    except RosterError as exc:
+        _fail(str(exc))
+        return
+    course_root = course_root or Path("/home") / instructor / "global-classroom"
+    settings = HubSettings(course_root=course_root.resolve(), env=env,
                            prefix=prefix.resolve(), spawner="local" if spawner == "local"
                            else "systemd", mem_limit=mem_limit, cpu_limit=cpu_limit, port=port,
                            proxy_command=(proxy,))

@@ -5,6 +5,7 @@ exchange carries release, fetch, submit, collect and feedback. ``hub_init`` prep
 for them as a list of small steps, each a function that tests call on their own:
 
     create_accounts         one Linux account per roster entry, home folders private (0700)
+    place_course_checkout   the instructor's copy of the curriculum, unless one is there
     create_exchange         nbgrader's exchange folder: world-writable with the sticky bit
     build_learner_share     what learners' notebooks read: curriculum, data, student versions
     write_nbgrader_config   system-wide nbgrader configuration: course id and exchange
@@ -165,7 +166,11 @@ class HubSettings:
         return course_layout(self.course_root, self.course_dir)
 
     def home(self, username: str) -> Path:
-        return self.home_root / username
+        """Return the account's home folder (where useradd puts it, for a new account)."""
+        try:
+            return Path(pwd.getpwnam(username).pw_dir)
+        except KeyError:
+            return self.home_root / username
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,28 @@ def build_learner_share(settings: HubSettings) -> Path:
     return share
 
 
+COURSE_FILES = ("curriculum", "datasets", "modules", "nbgrader_config.py")
+
+
+def place_course_checkout(settings: HubSettings, source_root: Path) -> bool:
+    """Copy the curriculum from ``source_root`` to the instructor's course root if it is absent.
+
+    Returns whether it copied. An instructor who keeps the curriculum in git clones it there
+    before `academy hub init` instead; an existing checkout is never touched.
+    """
+    if (settings.course_root / "curriculum" / "programme.yml").is_file():
+        return False
+    settings.course_root.mkdir(parents=True, exist_ok=True)
+    for name in COURSE_FILES:
+        source = source_root / name
+        if source.is_dir():
+            shutil.copytree(source, settings.course_root / name,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        elif source.is_file():
+            shutil.copy2(source, settings.course_root / name)
+    return True
+
+
 def hand_course_to_instructor(settings: HubSettings, instructor: str) -> None:
     """Give the course checkout and working folder to ``instructor``, private to them (0700)."""
     for folder in {settings.course_root, settings.layout.course}:
@@ -432,12 +459,16 @@ def write_hub_config(settings: HubSettings, roster: Roster) -> Path:
 
 
 def hub_init(roster_path: Path, settings: HubSettings, *, create_users: bool = True,
+             source_root: Path | None = None,
              echo: Callable[[str], None] = lambda _: None) -> HubReport:
     """Prepare this server to host the class in ``roster_path``; return what was prepared.
 
-    Runs the steps listed in this module's docstring, in order. Needs root to create accounts
-    and hand files to them.
+    Runs the steps listed in this module's docstring, in order. ``source_root`` is the
+    curriculum copied to the instructor when they have no checkout yet (default: this
+    repository). Needs root to create accounts and hand files to them.
     """
+    from academy.paths import project_root
+
     roster = read_roster(roster_path)
     instructor = roster.instructors[0]
     steps: list[str] = []
@@ -450,6 +481,8 @@ def hub_init(roster_path: Path, settings: HubSettings, *, create_users: bool = T
     if create_users:
         created = create_accounts(roster, settings)
         step(f"accounts ({len(created)} created, {len(roster.people)} in the roster)")
+    if place_course_checkout(settings, source_root or project_root()):
+        step(f"course checkout copied to {settings.course_root}")
     exchange = create_exchange(settings)
     step(f"exchange {exchange}")
     share = build_learner_share(settings)
