@@ -146,6 +146,9 @@ def _stop_processes(pids: set[int], uids: set[int]) -> None:
         with contextlib.suppress(psutil.Error):
             proc.kill()
     psutil.wait_procs(alive, timeout=10)
+    left = [proc.pid for proc in targets.values() if proc.is_running()
+            and proc.status() != psutil.STATUS_ZOMBIE]
+    assert not left, f"processes still running after the hub test: {left}"
 
 
 @pytest.fixture(scope="module")
