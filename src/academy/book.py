@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -169,7 +168,3 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
                         f"{result.stderr[-6000:]}")
     return index
 
-
-def remove_book(root: Path, edition: str) -> None:
-    """Delete a built edition (its sources, HTML and execution cache)."""
-    shutil.rmtree(root / "book" / "_build" / edition, ignore_errors=True)
