@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-COURSE_DIR_HELP = "Course working folder (default: $ACADEMY_COURSE_DIR or course/ in the repository)."
+COURSE_DIR_HELP = ("Course working folder (default: $ACADEMY_COURSE_DIR, or course/ in the "
+                   "repository).")
 
 
 def _fail(message: str) -> None:
@@ -55,6 +56,31 @@ def data_list() -> None:
         click.echo(f"{name}{flag}: {info.title}")
         for source in info.sources:
             click.echo(f"    - {source.citation()}")
+
+
+@data.command(name="fetch", help="Download the full upstream dataset NAME (needs the internet) "
+              "into the user cache, check and parse it. Without NAME, list what can be fetched.")
+@click.argument("name", required=False)
+@click.option("--url", default=None, help="Download from this URL instead of the configured one "
+              "(also: $ACADEMY_URL_<NAME>).")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Cache folder (default: $ACADEMY_CACHE_DIR or ~/.cache/academy).")
+@click.option("--force", is_flag=True, help="Download again even if a cached copy exists.")
+def data_fetch(name: str | None, url: str | None, cache_dir: Path | None, force: bool) -> None:
+    from academy.upstream import UpstreamError, describe_upstream, load_upstream, upstream_names
+
+    if not name:
+        for known in upstream_names():
+            info = describe_upstream(known)
+            click.echo(f"{known}: {info.title} ({info.publisher}, {info.licence})")
+        return
+    try:
+        frame = load_upstream(name, url=url, cache_dir=cache_dir, force=force)
+    except (UpstreamError, KeyError) as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"{name}: {len(frame):,} rows, columns {', '.join(map(str, frame.columns))}")
+    click.echo(f"cached at {frame.attrs.get('path', '?')}")
 
 
 @main.command(help="Execute the source notebooks (with solutions); unchanged modules are skipped.")

@@ -108,7 +108,7 @@ def release_module(module_id: str, *, root: Path | None = None,
     module = curriculum.module(module_id)
     layout = course_layout(curriculum.root, course)
     api = nbgrader_api(layout)
-    _register_assignment(api, module.id, module.week)
+    _register_assignment(api, module.id)
     result = api.generate_assignment(module.id, force=True, create=True)
     if not result.get("success"):
         raise ReleaseError(f"nbgrader could not release '{module.id}':\n{result.get('error')}\n"
@@ -160,7 +160,7 @@ def release_to_exchange(module_id: str, *, root: Path | None = None,
     return folder / "global-classroom" / "outbound" / module_id
 
 
-def _register_assignment(api: Any, module_id: str, week: int) -> None:
+def _register_assignment(api: Any, module_id: str) -> None:
     from nbgrader.api import Gradebook
 
     with Gradebook(api.coursedir.db_url) as gradebook:
