@@ -58,7 +58,8 @@ def _missing_prerequisite() -> str | None:
     if shutil.which("jupyterhub", path=str(Path(sys.executable).parent)) is None:
         return "jupyterhub is not installed in the test environment (pip install -e '.[test]')"
     probe = subprocess.run(["runuser", "-u", "nobody", "--", str(HUB_ENV / "bin" / "python"),
-                            "-c", "import academy, nbgrader"], capture_output=True, timeout=60)
+                            "-c", "import academy, nbgrader"], capture_output=True, timeout=60,
+                           cwd="/")
     if probe.returncode != 0:
         return f"{HUB_ENV} cannot be run by other accounts: {probe.stderr.decode()[-300:]}"
     return None
