@@ -52,3 +52,18 @@ def test_readme_shows_the_two_commands_and_the_makefile_has_them(repo_root):
     for target in ("course", "test", "lab"):
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
     assert "make test" in (repo_root / ".ci" / "run").read_text()
+
+
+def test_plain_nbgrader_commands_work_on_the_repository(repo_root, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "ACADEMY_COURSE_DIR": str(tmp_path),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(["nbgrader", "generate_assignment", "remittances", "--force"],
+                            cwd=repo_root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "release" / "remittances" / "remittances.ipynb").is_file()
+    assert (tmp_path / "gradebook.db").is_file()

@@ -9,7 +9,6 @@ written under ``book/_build/<edition>/``.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +29,7 @@ from academy.pages import (
 )
 
 __all__ = ["EDITIONS", "BookError", "build_book", "curriculum_map_markdown",
-           "generate_book_sources", "instructor_page", "module_page", "remove_book",
+           "generate_book_sources", "instructor_page", "module_page",
            "schedule_markdown", "syllabus_markdown", "toc"]
 
 EDITIONS = ("learner", "instructor")
@@ -325,7 +324,3 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
                         f"{result.stderr[-6000:]}")
     return index
 
-
-def remove_book(root: Path, edition: str) -> None:
-    """Delete a built edition (its sources, HTML and execution cache)."""
-    shutil.rmtree(root / "book" / "_build" / edition, ignore_errors=True)
