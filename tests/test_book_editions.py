@@ -221,3 +221,17 @@ def test_offline_pack_holds_the_book_notebooks_data_and_no_secrets(curriculum, r
     texts = {p: _normalise(p.read_text(errors="replace")) for p in report.tree.rglob("*")
              if p.is_file() and p.suffix in (".ipynb", ".html", ".js", ".md", ".txt")}
     assert _leaks(curriculum, texts) == []
+
+
+@pytest.mark.slow
+def test_pack_command_writes_the_zip_and_reports_its_size(learner_book, course_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from academy.cli import main
+
+    output = tmp_path / "pack.zip"
+    result = CliRunner().invoke(main, ["pack", "--no-build", "--course-dir", str(course_dir),
+                                       "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert output.is_file() and "zipped (target: under 50.0 MB)" in result.output
+    assert "learner tree" in result.output

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import (
+
+from browser.browser_support import (
     AXE,
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser_support import PageVisit, new_context, visit, weights_table
+
+from browser.browser_support import PageVisit, new_context, visit, weights_table
 
 pytestmark = pytest.mark.slow
 
