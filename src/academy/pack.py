@@ -25,7 +25,7 @@ from academy.curriculum import Curriculum, load_curriculum
 PACK_FOLDER = "global-classroom"
 PACK_NAME = "global-classroom-pack.zip"
 SIZE_TARGET_BYTES = 50 * 1024 * 1024
-BOOK_SKIP = (".buildinfo", "objects.inv")
+BOOK_SKIP = (".buildinfo", "objects.inv", "*.map")  # source maps serve only developer tools
 TOOLKIT_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
 
 START_HERE = """\

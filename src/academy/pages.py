@@ -146,7 +146,7 @@ def heatmap_png(curriculum: Curriculum) -> bytes:
     grid = [[1.0 if n in m.gcm_objectives else 0.0 for n in gcm]
             + [0.6 if t in m.sdg_targets else 0.0 for t in sdg] for m in curriculum.modules]
     height = 1.6 + 0.42 * max(1, len(curriculum.modules))
-    figure = Figure(figsize=(min(12.0, 3.0 + 0.32 * len(columns)), height), dpi=90)
+    figure = Figure(figsize=(min(12.0, 3.0 + 0.32 * len(columns)), height), dpi=110)
     axes = figure.subplots()
     axes.imshow(grid, cmap="Blues", vmin=0, vmax=1, aspect="auto")
     axes.set_xticks(range(len(columns)), columns, rotation=90, fontsize=8)
