@@ -235,3 +235,25 @@ def test_pack_command_writes_the_zip_and_reports_its_size(learner_book, course_d
     assert result.exit_code == 0, result.output
     assert output.is_file() and "zipped (target: under 50.0 MB)" in result.output
     assert "learner tree" in result.output
+
+
+def test_further_reading_cites_each_distinct_work_by_its_own_key(curriculum, repo_root):
+    from dataclasses import replace
+
+    from academy.curriculum import Citation
+    from academy.pages import bib_titles, further_reading_bib
+
+    objective_19 = Citation("Global Compact for Safe, Orderly and Regular Migration, Objective 19",
+                            "United Nations", 2018, "https://undocs.org/A/RES/73/195")
+    objective_20 = replace(objective_19, title=objective_19.title.replace("19", "20"))
+    migration_lab = Citation("A different way of working: the Migration Laboratory",
+                             "Global Leadership Academy and GIZ", 2018, "https://www.giz.de")
+    first = replace(curriculum.modules[0], id="first", further_reading=(objective_19,
+                                                                       objective_20))
+    second = replace(curriculum.modules[0], id="second", further_reading=(objective_20,
+                                                                         migration_lab))
+    known = bib_titles((repo_root / "book" / "references.bib").read_text())
+    bibtex, keys = further_reading_bib([first, second], known)
+    assert len(set(keys["first"])) == 2
+    assert keys["second"] == [keys["first"][1], "gla2018migrationlab"]
+    assert bibtex.count("@misc{") == 2 and "Objective 19" in bibtex and "Objective 20" in bibtex

@@ -231,12 +231,18 @@ def further_reading_bib(modules: Iterable[Module], known_titles: dict[str, str])
     """
     entries: dict[str, str] = {}
     keys: dict[str, list[str]] = {}
+    by_identity: dict[str, str] = {}  # the same work cited by several modules gets one key
     for module in modules:
         keys[module.id] = []
         for citation in module.further_reading:
-            known = known_titles.get(_slug(citation.title))
-            key = known or citation_key(citation)
-            if not known and key not in entries:
+            identity = f"{_slug(citation.title)}{citation.year}"
+            key = known_titles.get(_slug(citation.title)) or by_identity.get(identity, "")
+            if not key:
+                base = key = citation_key(citation)
+                suffix = ord("a")
+                while key in entries or key in known_titles.values():
+                    key, suffix = f"{base}{chr(suffix)}", suffix + 1
+                by_identity[identity] = key
                 entries[key] = (
                     f"@misc{{{key},\n  title = {{{{{_bib_escape(citation.title)}}}}},\n"
                     f"  author = {{{{{_bib_escape(citation.publisher)}}}}},\n"
