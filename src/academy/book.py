@@ -232,6 +232,8 @@ def write_book_config(config: dict[str, Any], out: Path) -> None:
     if built.get("bibtex_bibfiles"):  # jupyter-book adds it to the list replaced here
         sphinx_config["extensions"].append("sphinxcontrib.bibtex")
     sphinx_config["extensions"].append("academy.book_html")
+    # Formulas as MathML, rendered by the browser: no MathJax from a CDN, readable offline.
+    sphinx_config.setdefault("html_math_renderer", "mathml")
     sphinx["recursive_update"] = True
     sphinx["config"] = sphinx_config
     built["sphinx"] = sphinx

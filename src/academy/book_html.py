@@ -1,4 +1,4 @@
-"""A Sphinx extension for the book's HTML: accessibility fixes to what the builders write.
+"""A Sphinx extension for the book's HTML: accessibility and offline fixes to what Sphinx writes.
 
 Added to the book's extensions by ``academy book``; each fix is one small function.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+MATH_RENDERER = "mathml"
 # Sphinx writes a bibliography as role="list" holding role="doc-biblioentry" items; a list must
 # hold list items (axe-core: aria-required-children, critical), so the entries become list items.
 CITATION_ROLES = ('role="doc-biblioentry"', 'role="listitem"')
@@ -20,7 +21,52 @@ def fix_citation_roles(app: Any, pagename: str, templatename: str, context: dict
         context["body"] = body.replace(*CITATION_ROLES)
 
 
+def latex_to_mathml(latex: str, display: str) -> str:
+    """Return MathML for a LaTeX formula (``display`` is "inline" or "block").
+
+    Browsers render MathML natively and screen readers read it, so the book needs no MathJax
+    from a CDN and its formulas work offline.
+    """
+    from latex2mathml.converter import convert
+
+    return str(convert(latex.strip(), display=display))
+
+
+def _convert_or_warn(translator: Any, node: Any, display: str) -> str:
+    from sphinx.util import logging
+
+    try:
+        return latex_to_mathml(node.astext(), display)
+    except Exception as exc:  # an unsupported command: say where, keep the LaTeX readable
+        logging.getLogger(__name__).warning(f"cannot convert math to MathML ({exc}): "
+                                            f"{node.astext()!r}", location=node)
+        return f"<code>{translator.encode(node.astext())}</code>"
+
+
+def visit_inline_math(translator: Any, node: Any) -> None:
+    """Write an inline formula as MathML."""
+    from docutils import nodes
+
+    translator.body.append(f'<span class="math">{_convert_or_warn(translator, node, "inline")}'
+                           "</span>")
+    raise nodes.SkipNode
+
+
+def visit_block_math(translator: Any, node: Any) -> None:
+    """Write a displayed formula as MathML, with its equation number if it has one."""
+    from docutils import nodes
+
+    number = node.get("number")
+    label = (f'<span class="eqno">({number})</span>' if number else "")
+    anchor = f' id="{node["ids"][0]}"' if node.get("ids") else ""
+    translator.body.append(f'<div class="math"{anchor}>{label}'
+                           f'{_convert_or_warn(translator, node, "block")}</div>\n')
+    raise nodes.SkipNode
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Register the fixes with Sphinx."""
+    """Register the fixes and the MathML renderer with Sphinx."""
     app.connect("html-page-context", fix_citation_roles)
+    app.add_html_math_renderer(MATH_RENDERER, (visit_inline_math, None),
+                               (visit_block_math, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}
