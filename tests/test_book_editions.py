@@ -257,3 +257,18 @@ def test_further_reading_cites_each_distinct_work_by_its_own_key(curriculum, rep
     assert len(set(keys["first"])) == 2
     assert keys["second"] == [keys["first"][1], "gla2018migrationlab"]
     assert bibtex.count("@misc{") == 2 and "Objective 19" in bibtex and "Objective 20" in bibtex
+
+
+def test_formulas_become_mathml_that_needs_no_script():
+    from academy.book_html import latex_to_mathml
+
+    block = latex_to_mathml(r"\kappa = \frac{p_o - p_e}{1 - p_e}", "block")
+    assert block.startswith("<math") and 'display="block"' in block and "<mfrac>" in block
+    assert 'display="inline"' in latex_to_mathml(r"\sum_{t=0}^{T} x_t", "inline")
+
+
+@pytest.mark.slow
+def test_learner_book_loads_no_mathjax_and_shows_its_formula_as_mathml(learner_book):
+    assert "<mfrac>" in (learner_book / "glossary.html").read_text()
+    for page in learner_book.rglob("*.html"):
+        assert "mathjax@" not in page.read_text() and "tex-mml-chtml" not in page.read_text()

@@ -207,10 +207,11 @@ def _read_config(book_dir: Path) -> dict[str, Any]:
 
 
 def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
-    """Copy the hand-written pages, bibliography and images of book/ into the sources."""
+    """Copy the hand-written pages, bibliography, images and _static/ of book/ into the sources."""
     for page in book_dir.rglob("*"):
         relative = page.relative_to(book_dir)
-        if relative.parts[0].startswith("_") or not page.is_file():
+        generated = relative.parts[0].startswith("_") and relative.parts[0] != "_static"
+        if generated or not page.is_file():
             continue
         if page.suffix in HAND_WRITTEN_SUFFIXES:
             _write_if_changed(out / relative, page.read_bytes())

@@ -130,8 +130,8 @@ def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[st
     """Return a printable table of page weights, bytes per page, and the shared assets.
 
     A page's own weight is its HTML and every other file it loads from outside ``_static/`` (its
-    images, the search index); the theme's CSS, JavaScript and fonts in ``_static/`` are shared
-    by every page and counted once.
+    images); the theme's CSS, JavaScript and fonts in ``_static/`` and the search index, which
+    every page loads for its search box, are shared and counted once.
     """
     own: dict[str, int] = {}
     shared: dict[str, int] = {}
@@ -139,14 +139,14 @@ def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[st
         own[page] = 0
         for url, size in record.transfers.items():
             path = urlparse(url).path
-            if path.startswith("/_static/"):
+            if path.startswith("/_static/") or path == "/searchindex.js":
                 shared[path] = size
             else:
                 own[page] += size
-    lines = ["page weights (HTML and own images; shared theme assets counted once)",
+    lines = ["page weights (HTML and own images; shared assets counted once)",
              f"{'page':<40} {'kB':>8}"]
     lines += [f"{page:<40} {size / 1024:>8.1f}" for page, size in sorted(own.items())]
     lines.append(f"{'largest page':<40} {max(own.values()) / 1024:>8.1f}")
-    lines.append(f"{'shared theme assets (' + str(len(shared)) + ' files)':<40} "
+    lines.append(f"{'shared assets (' + str(len(shared)) + ' files)':<40} "
                  f"{sum(shared.values()) / 1024:>8.1f}")
     return "\n".join(lines), own, shared
