@@ -72,7 +72,7 @@ class Country:
 COUNTRIES = (
     Country("Arvenia", DESTINATION,
             ("Halvern", "Wexmoor", "Stellbridge", "Brackenford", "Ellisport")),
-    Country("Belmora", ORIGIN, ("Velaro", "Quilenda", "Port Abaru", "Tamsek", "Orinde")),
+    Country("Belmora", ORIGIN, ("Aldurin", "Mirrowen", "Port Abaru", "Tamsek", "Orinde")),
     Country("Corvalia", TRANSIT, ("Drovna", "Ketterby", "Sorel Gap", "Vastrel", "Kalvet")),
 )
 OUTLET_TYPES = ("Tabloid", "National daily", "Public broadcaster", "Local paper")
