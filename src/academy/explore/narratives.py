@@ -105,6 +105,7 @@ def frame_explorer(corpus: pd.DataFrame) -> Any:
 
     return interactive_figure(
         draw,
+        alt="Bars counting the selected headlines by outlet type and frame, with examples",
         frame=widgets.Dropdown(options=[ALL, *FRAME_ORDER], value=ALL, description="Frame"),
         outlet_type=widgets.Dropdown(options=options("outlet_type"), value=ALL,
                                      description="Outlet"),
