@@ -20,6 +20,9 @@ DEFAULT_COUPON_PCT = 5.625
 DEFAULT_YEARS = 5
 DEFAULT_MARKET_YIELD_PCT = 7.5
 DEFAULT_FREQ = 2
+DEFAULT_ALT = ("Line chart of price per 100 against yield for a 5-year bond with a 5.625% coupon "
+               "paid twice a year: at a 7.5% market yield it is worth 92.30, so buyers at par "
+               "give the issuer 7.70 per 100.")
 
 
 def _price_per_100(coupon_pct: float, years: int, yield_pct: Any, freq: int) -> Any:
@@ -69,6 +72,7 @@ def bond_explorer() -> Any:
 
     return interactive_figure(
         bond_figure,
+        alt="Line chart of the bond's price against the yield, with the market yield marked",
         coupon_pct=widgets.FloatSlider(value=DEFAULT_COUPON_PCT, min=0, max=12, step=0.125,
                                        description="Coupon %"),
         years=widgets.IntSlider(value=DEFAULT_YEARS, min=1, max=30, description="Tenor (years)"),
