@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -111,7 +111,6 @@ class Curriculum:
     gcm_keywords: dict[int, str]
     sdg_goals: dict[int, str]
     sdg_targets: dict[str, str]
-    sources: dict[str, Citation] = field(default_factory=dict)
 
     def module(self, module_id: str) -> Module:
         """Return the module with this id, or raise a KeyError naming the known ids."""

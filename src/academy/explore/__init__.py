@@ -6,21 +6,44 @@ running the notebook. Module-specific explorers live in one submodule per module
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from collections.abc import Callable
 from typing import Any
 
 from matplotlib.figure import Figure
 
 
-def interactive_figure(draw: Callable[..., Figure], **controls: Any) -> Any:
+class StaticFigure:
+    """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book."""
+
+    def __init__(self, figure: Figure, alt: str) -> None:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+        self.png = buffer.getvalue()
+        self.alt = alt
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+
+
+def show_figure(figure: Figure, alt: str) -> StaticFigure:
+    """Return ``figure`` as a static image with alt text, shown in notebooks and the book."""
+    return StaticFigure(figure, alt)
+
+
+def interactive_figure(draw: Callable[..., Figure], alt: str = "Interactive figure",
+                       **controls: Any) -> Any:
     """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from IPython.display import display
 
     def _redraw(**values: Any) -> None:
-        figure = draw(**values)
-        display(figure)
-        plt.close(figure)
+        display(StaticFigure(draw(**values), alt))
 
     return widgets.interactive(_redraw, **controls)

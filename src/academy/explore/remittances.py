@@ -55,6 +55,7 @@ def cost_calculator(corridor_costs: dict[str, float]) -> Any:
 
     return interactive_figure(
         draw,
+        alt="Bar chart of the chosen transfer's cost next to the corridor average and SDG lines",
         amount=widgets.FloatSlider(value=200, min=50, max=1000, step=50, description="Amount"),
         fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, description="Fee"),
         margin_pct=widgets.FloatSlider(value=2.5, min=0, max=8, step=0.1,
