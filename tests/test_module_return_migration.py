@@ -216,6 +216,7 @@ def test_static_figure_and_control_are_built_from_the_survey() -> None:
     survey = data.load("returnee_survey_synthetic")
     assert isinstance(explorer.reintegration_figure(survey), Figure)
     assert isinstance(explorer.reintegration_figure(survey, 0, 0, 0), Figure)
+    assert "Comprehensive 59%" in explorer.figure_description(survey)
     control = explorer.weights_explorer(survey)
     assert {w.description for w in control.children[:4]} == {
         "Economic", "Social", "Psychosocial", "Threshold"}

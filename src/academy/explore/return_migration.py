@@ -52,6 +52,26 @@ def _index_values(survey: pd.DataFrame, weights: tuple[float, float, float]) -> 
     return values
 
 
+def _shares(survey: pd.DataFrame, weights: tuple[float, float, float],
+            threshold: float) -> tuple[np.ndarray, float, pd.Series]:
+    """Return (index values, overall % at or above threshold, % by support type, ascending)."""
+    index = _index_values(survey, weights)
+    above = pd.Series(index >= threshold, index=survey.index)
+    by_support = (100 * above.groupby(survey["support_type"].astype(str)).mean()).sort_values()
+    return index, 100 * float(above.mean()), by_support
+
+
+def figure_description(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
+                       psychosocial: float = 1.0, threshold: float = THRESHOLD) -> str:
+    """Return alt text for ``reintegration_figure`` with the same settings (rounded shares)."""
+    _, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
+    groups = ", ".join(f"{name} {share:.0f}%" for name, share in by_support[::-1].items())
+    return (f"Two panels. Left: share of returnees whose composite index is at or above "
+            f"{threshold:.2f}, by type of support: {groups}; all returnees {overall:.0f}%. "
+            f"Right: histogram of the composite index between 0 and 1 with the threshold "
+            f"marked.")
+
+
 def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
                          psychosocial: float = 1.0, threshold: float = THRESHOLD) -> Figure:
     """Return a figure of the share above ``threshold`` by support type and the index's spread.
@@ -66,10 +86,7 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
         left.set_axis_off()
         right.set_axis_off()
         return figure
-    index = _index_values(survey, (economic, social, psychosocial))
-    above = pd.Series(index >= threshold, index=survey.index)
-    by_support = (100 * above.groupby(survey["support_type"].astype(str)).mean()).sort_values()
-    overall = 100 * float(above.mean())
+    index, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
 
     left.barh(by_support.index, by_support.to_numpy(), color="#2a9d4b")
     left.axvline(overall, color="black", linestyle="--",
@@ -108,6 +125,8 @@ def weights_explorer(survey: pd.DataFrame) -> Any:
 
     return interactive_figure(
         draw,
+        alt="Share of returnees at or above the threshold by type of support, and the spread "
+            "of the composite index, for the chosen weights and threshold",
         economic=weight("Economic"),
         social=weight("Social"),
         psychosocial=weight("Psychosocial"),
