@@ -91,7 +91,7 @@ class Module:
 
     @property
     def hours(self) -> float:
-        return (self.teaching_minutes + self.exercise_minutes) / 60
+        return round((self.teaching_minutes + self.exercise_minutes) / 60, 1)
 
     def notebook_path(self, notebook: str | None = None) -> Path:
         """Return the path of one of the module's source notebooks (the first by default)."""
