@@ -1,1 +1,1 @@
-"""Seeded generators of the synthetic teaching tables (no public microdata exists for them)."""
+"""Seeded generators of the curriculum's synthetic and constructed teaching tables."""
