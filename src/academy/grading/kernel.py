@@ -62,18 +62,44 @@ class SandboxedKernel:
         self.cgroup = CgroupLimits(f"academy-{tag}", policy.limits)
         command = kernel_command(policy, job_dir=job_dir, connection_file=Path(connection),
                                  cgroup=self.cgroup)
-        self.log = open(job_dir.parent / f"{job_dir.name}-{tag}.log", "wb")  # noqa: SIM115
+        self.log_path = job_dir.parent / f"{job_dir.name}-{tag}.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
         self.process = subprocess.Popen(command, cwd=job_dir, stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
         self.client = BlockingKernelClient(connection_file=connection)
         self.client.load_connection_file()
-        self.client.start_channels()
+        # No heartbeat channel: a busy machine delays heartbeats, and the process tells us more.
+        self.client.start_channels(hb=False)
         try:
-            self.client.wait_for_ready(timeout=START_TIMEOUT)
-        except RuntimeError as exc:
+            self._wait_for_ready()
+        except KernelGone:
             self.kill()
-            raise KernelGone(f"the kernel did not start: {exc}") from None
+            raise
+
+    def _wait_for_ready(self) -> None:
+        from queue import Empty
+
+        deadline = time.monotonic() + START_TIMEOUT
+        msg_id = self.client.kernel_info()
+        while True:
+            if not self.alive():
+                log = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
+                raise KernelGone("the kernel did not start: " + " | ".join(log))
+            if time.monotonic() > deadline:
+                raise KernelGone(f"the kernel did not start within {START_TIMEOUT:g} s")
+            try:
+                reply = self.client.get_shell_msg(timeout=0.2)
+            except Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        # drain the start-up messages on iopub
+        while True:
+            try:
+                self.client.get_iopub_msg(timeout=0.2)
+            except Empty:
+                break
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -129,7 +155,7 @@ class SandboxedKernel:
                 except Empty:
                     pass
             try:
-                msg = self.client.get_iopub_msg(timeout=0.05)
+                msg = self.client.get_iopub_msg(timeout=0.01)
             except Empty:
                 continue
             if msg["parent_header"].get("msg_id") != msg_id:

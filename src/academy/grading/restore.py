@@ -62,6 +62,7 @@ class InstructorNotebook:
     name: str
     cells: list[dict[str, Any]]
     stubs: dict[str, str]
+    released: dict[str, str]
     metadata: dict[str, Any]
 
     @property
@@ -76,7 +77,7 @@ class InstructorNotebook:
 def load_instructor_notebook(path: Path) -> InstructorNotebook:
     """Return the source notebook at ``path`` with the stubs nbgrader's release puts in answers."""
     import nbformat
-    from nbgrader.preprocessors import ClearSolutions
+    from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
     source = nbformat.read(path, as_version=4)
     cleared = copy.deepcopy(source)
@@ -84,11 +85,13 @@ def load_instructor_notebook(path: Path) -> InstructorNotebook:
     cleared, _ = clear.preprocess(cleared, {"language": "python"})
     stubs = {gid: source_text(c) for c in cleared.cells
              if is_answer_cell(c) and (gid := grade_id(c))}
+    released, _ = ClearHiddenTests().preprocess(cleared, {})
+    as_released = {gid: source_text(c) for c in released.cells if (gid := grade_id(c))}
     cells = [json.loads(json.dumps(c)) for c in source.cells]
     for cell in cells:
         if cell.get("cell_type") == "code":
             cell["outputs"], cell["execution_count"] = [], None
-    return InstructorNotebook(name=path.stem, cells=cells, stubs=stubs,
+    return InstructorNotebook(name=path.stem, cells=cells, stubs=stubs, released=as_released,
                               metadata=json.loads(json.dumps(source.metadata)))
 
 
@@ -134,11 +137,11 @@ class RestoredNotebook:
     answered: dict[str, bool] = field(default_factory=dict)
 
 
-def _differs(mine: dict[str, Any], theirs: dict[str, Any]) -> list[str]:
+def _differs(mine: dict[str, Any], theirs: dict[str, Any], released: str) -> list[str]:
     what = []
     if theirs.get("cell_type") != mine.get("cell_type"):
         what.append(f"retyped to {theirs.get('cell_type')}")
-    if source_text(theirs).strip() != source_text(mine).strip():
+    if source_text(theirs).strip() != released.strip():
         what.append("edited")
     keys = ("grade", "solution", "locked", "points", "grade_id", "task")
     if {k: nbgrader_meta(theirs).get(k) for k in keys} != {k: nbgrader_meta(mine).get(k)
@@ -192,7 +195,7 @@ def restore_instructor_cells(instructor: InstructorNotebook,
                     text = stub
                 else:
                     text = source_text(their)
-                    changes = [w for w in _differs(mine, their) if w != "edited"]
+                    changes = [w for w in _differs(mine, their, "") if w != "edited"]
                     if changes:
                         problems.append(f"answer cell '{gid}' {' and '.join(changes)}; the "
                                         "instructor's cell type and metadata were restored")
@@ -201,7 +204,7 @@ def restore_instructor_cells(instructor: InstructorNotebook,
             elif their is None:
                 problems.append(f"{_kind(mine)} '{gid}' was deleted; restored")
             else:
-                changes = _differs(mine, their)
+                changes = _differs(mine, their, instructor.released.get(gid, ""))
                 if changes:
                     problems.append(f"{_kind(mine)} '{gid}' was {' and '.join(changes)}; the "
                                     "instructor's version was restored")

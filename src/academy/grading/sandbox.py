@@ -172,6 +172,13 @@ class CgroupLimits:
                 time.sleep(0.05)
 
     @staticmethod
+    def remove_stale() -> None:
+        """Remove cgroups left by a grader that was killed (their kernels died with it)."""
+        for controller in ("pids", "memory"):
+            for folder in (CGROUP_ROOT / controller).glob("academy-*"):
+                CgroupLimits._remove(folder)
+
+    @staticmethod
     def _remove(folder: Path) -> bool:
         try:
             folder.rmdir()
@@ -203,12 +210,12 @@ def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Pat
     if not policy.bubblewrap:
         return [*prefix, "env", "-i", *[f"{k}={v}" for k, v in env.items()], *kernel]
     bwrap = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
-             *_system_binds()]
+             *_system_binds(), "--proc", "/proc", "--dev", "/dev",
+             "--size", str(limits.tmp_mb << 20), "--tmpfs", "/tmp"]
+    # after the private /tmp, so that folders under /tmp stay visible
     for path in [*interpreter_paths(), *policy.readonly]:
         bwrap += ["--ro-bind", str(path), str(path)]
-    bwrap += ["--proc", "/proc", "--dev", "/dev", "--size", str(limits.tmp_mb << 20),
-              "--tmpfs", "/tmp", "--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir),
-              "--clearenv"]
+    bwrap += ["--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir), "--clearenv"]
     for key, value in env.items():
         bwrap += ["--setenv", key, value]
     return [*prefix, *bwrap, "--", *kernel]
