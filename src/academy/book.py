@@ -12,7 +12,6 @@ from typing import Any
 import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
-from academy.notebook import header_markdown
 
 EDITIONS = ("learner", "instructor")
 

@@ -201,3 +201,90 @@ def grade(module: str, jobs: int, timeout: float, memory_mb: int, sandbox: str, 
         click.secho(f"not graded (grader error, re-run to retry): {failure}", fg="red", err=True)
     click.echo(f"graded {len(summary.graded)}, already graded {len(summary.skipped)}, "
                f"in {summary.seconds:.1f} s ({'sandboxed' if summary.sandboxed else 'NO sandbox'})")
+
+
+@main.group(help="Grade manual (reflection) answers against the module's rubric in a spreadsheet.")
+def rubric() -> None:
+    pass
+
+
+@rubric.command(name="export", help="Write MODULE's manual answers and rubric criteria as CSV.")
+@click.argument("module")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The CSV sheet to write.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def rubric_export(module: str, output: Path, course_dir: Path | None) -> None:
+    from academy.grading.rubric import export_rubric_sheet
+
+    output.write_text(export_rubric_sheet(module, course=course_dir), encoding="utf-8")
+    click.echo(f"rubric sheet: {output}")
+
+
+@rubric.command(name="import", help="Write the rubric scores and comments of SHEET into the "
+                                    "gradebook.")
+@click.argument("module")
+@click.argument("sheet", type=click.Path(exists=True, path_type=Path))
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def rubric_import(module: str, sheet: Path, course_dir: Path | None) -> None:
+    from academy.grading.rubric import RubricSheetError, import_rubric_sheet
+
+    try:
+        outcome = import_rubric_sheet(module, sheet, course=course_dir)
+    except RubricSheetError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"imported {len(outcome.scores)} rubric grades; {len(outcome.blank)} rows blank")
+
+
+@main.command(help="Write one HTML feedback page per learner of MODULE (no hidden test code).")
+@click.argument("module")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def feedback(module: str, course_dir: Path | None) -> None:
+    from academy.grading.feedback import write_feedback
+
+    pages = write_feedback(module, course=course_dir)
+    click.echo(f"wrote {len(pages)} feedback pages under "
+               f"{pages[0].parents[2] if pages else 'the feedback folder'}")
+
+
+@main.command(name="export", help="Export grades from the gradebook: csv, Moodle's grade import "
+                                  "or a Canvas gradebook CSV.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "canvas"]), default="csv",
+              show_default=True, help="csv: one row per student and module; moodle: Moodle's "
+                                      "Import grades (CSV); canvas: fills --template.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--template", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Canvas only: the gradebook CSV exported from Canvas.")
+@click.option("--roster", type=click.Path(exists=True, path_type=Path), default=None,
+              help="CSV mapping student_id to LMS columns (lms_id, email, username, sis_id).")
+@click.option("--moodle-identifier", type=click.Choice(["id_number", "email", "username"]),
+              default="id_number", show_default=True,
+              help="Moodle only: the user field that identifies students.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def export_command(fmt: str, output: Path | None, template: Path | None, roster: Path | None,
+                   moodle_identifier: str, course_dir: Path | None) -> None:
+    from academy.grading.export import ExportError, export_grades
+
+    try:
+        text = export_grades(fmt=fmt, course=course_dir, template=template, roster=roster,
+                             moodle_identifier=moodle_identifier)
+    except ExportError as exc:
+        _fail(str(exc))
+        return
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"grades: {output}", err=True)
+
+
+@main.command(help="Write MODULE's HTML class report: score distribution, exercise difficulty "
+                   "and discrimination, common failing self-checks, submissions needing "
+                   "attention.")
+@click.argument("module")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def report(module: str, course_dir: Path | None) -> None:
+    from academy.grading.report import write_report
+
+    click.echo(f"report: {write_report(module, course=course_dir)}")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-
 from collections.abc import Callable
 from typing import Any
 

@@ -331,7 +331,11 @@ def score_exercise(test: TestCell, run: CellRun, expected: Observations) -> Exer
         return base
     if run.status == ERROR:
         base.status = R.ERROR
-        base.reason = f"checking stopped with {run.ename}: {run.evalue}"[:500]
+        if all(c.reached for c in checks if c.visible):
+            # the error came from a hidden test: its message could quote hidden test code
+            base.reason = f"a hidden test stopped with {run.ename}"
+        else:
+            base.reason = f"checking stopped with {run.ename}: {run.evalue}"[:500]
         return base
     if any(o.get("output_type") == "stream" and o.get("name") == "stderr" for o in run.outputs):
         base.status = R.ERROR
@@ -365,9 +369,10 @@ def name_of(path: Path) -> str:
 
 def _write_notebook(path: Path, instructor: InstructorNotebook,
                     cells: list[dict[str, Any]]) -> None:
+    import importlib
     import os
 
-    import nbformat
+    nbformat: Any = importlib.import_module("nbformat")
 
     notebook = nbformat.v4.new_notebook(metadata=instructor.metadata)
     notebook.cells = [nbformat.from_dict(c) for c in cells]

@@ -103,7 +103,8 @@ def _identify(path: str, aliases: dict[str, str], module_id: str) -> tuple[str, 
             return aliases[squashed], filename
     if aliases:
         return None  # with a roster, only known students are collected
-    return SAFE_ID.sub("_", candidates[0]).strip("._") or None, filename
+    student = SAFE_ID.sub("_", candidates[0]).strip("._")
+    return (student, filename) if student else None
 
 
 def _notebook_name(filename: str, notebooks: list[str]) -> str:

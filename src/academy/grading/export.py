@@ -155,7 +155,7 @@ def export_canvas(rows: list[GradeRow], titles: dict[str, str], template: Path,
             continue
         ids = [line[index[k]].strip() for k in ("SIS User ID", "SIS Login ID", "ID")
                if k in index and index[k] < len(line)]
-        student = next((i for i in ids if any(s == i for s, _ in scores)), None)
+        student: str | None = next((i for i in ids if any(s == i for s, _ in scores)), None)
         student = student or next((aliases[i] for i in ids if i in aliases), None)
         if student is None:
             continue

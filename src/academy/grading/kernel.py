@@ -52,7 +52,7 @@ class SandboxedKernel:
     """One learner kernel in its sandbox, with a blocking client outside it."""
 
     def __init__(self, policy: SandboxPolicy, job_dir: Path) -> None:
-        from jupyter_client.blocking import BlockingKernelClient
+        from jupyter_client.blocking.client import BlockingKernelClient
         from jupyter_client.connect import write_connection_file
 
         self.job_dir = job_dir

@@ -76,7 +76,9 @@ class InstructorNotebook:
 
 def load_instructor_notebook(path: Path) -> InstructorNotebook:
     """Return the source notebook at ``path`` with the stubs nbgrader's release puts in answers."""
-    import nbformat
+    import importlib
+
+    nbformat: Any = importlib.import_module("nbformat")
     from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
     source = nbformat.read(path, as_version=4)
@@ -100,7 +102,9 @@ def read_submission(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
     Raises UnreadableNotebookError for an empty file, invalid JSON or a non-notebook.
     """
-    import nbformat
+    import importlib
+
+    nbformat: Any = importlib.import_module("nbformat")
 
     try:
         raw = path.read_bytes()
