@@ -144,10 +144,10 @@ def export_canvas(rows: list[GradeRow], titles: dict[str, str], template: Path,
     header = table[0]
     index = {name: header.index(name) for name in CANVAS_FIXED if name in header}
     aliases: dict[str, str] = {}
-    for student, entry in roster.items():
+    for ours, entry in roster.items():
         for key in ("lms_id", "sis_id", "username", "email"):
             if entry.get(key):
-                aliases[entry[key]] = student
+                aliases[entry[key]] = ours
     scores = {(r.student_id, r.module): r.score for r in rows}
     columns = {m: _canvas_column(header, m, titles[m]) for m in sorted({r.module for r in rows})}
     for line in table[1:]:
