@@ -224,10 +224,10 @@ def build_scenarios(release: Notebook, probe_paths: dict[str, str]) -> dict[str,
     }
     files = {f"{name}.ipynb": json.dumps(nb).encode() for name, nb in notebooks.items()}
     import nbformat
-    from nbformat.v3 import convert as v3_convert
+    from nbformat.v4 import convert as v4_convert
 
     v4 = nbformat.from_dict(copy.deepcopy(good))
-    files["old_nbformat_v3.ipynb"] = json.dumps(v3_convert.downgrade(v4)).encode()
+    files["old_nbformat_v3.ipynb"] = json.dumps(v4_convert.downgrade(v4)).encode()
     files["invalid_json.ipynb"] = json.dumps(good).encode()[:5000]
     files["empty_file.ipynb"] = b""
     files["not_a_notebook.ipynb"] = b"def total_cost_pct(a, f, m):\n    return 0\n"
