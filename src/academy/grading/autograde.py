@@ -80,7 +80,7 @@ class GradeSummary:
 
 
 @dataclass(frozen=True)
-class TestCell:
+class GradedCell:
     """One autograded test cell: its checks as written and its rewritten source."""
 
     notebook: str
@@ -111,11 +111,11 @@ class ModuleGrader:
         self.workdir = workdir
         self.notebooks = {nb: load_instructor_notebook(module.notebook_path(nb))
                           for nb in module.notebooks}
-        self.tests: dict[tuple[str, str], TestCell] = {}
+        self.tests: dict[tuple[str, str], GradedCell] = {}
         for nb, instructor in self.notebooks.items():
             for cell in instructor.test_cells:
                 gid = grade_id(cell) or ""
-                self.tests[(nb, gid)] = TestCell(
+                self.tests[(nb, gid)] = GradedCell(
                     notebook=nb, grade_id=gid,
                     points=float(cell["metadata"]["nbgrader"].get("points", 0)),
                     specs=tuple(parse_checks(source_text(cell))),
@@ -226,7 +226,7 @@ class ModuleGrader:
         result.seconds = round(time.monotonic() - started, 3)
         return result
 
-    def _tests_of(self, nb: str) -> list[TestCell]:
+    def _tests_of(self, nb: str) -> list[GradedCell]:
         return [t for (n, _), t in self.tests.items() if n == nb]
 
     def _grade_notebook(self, nb: str, instructor: InstructorNotebook,
@@ -304,7 +304,7 @@ def _observations(run: CellRun, role: str) -> Observations:
     return out
 
 
-def score_exercise(test: TestCell, run: CellRun, expected: Observations) -> ExerciseResult:
+def score_exercise(test: GradedCell, run: CellRun, expected: Observations) -> ExerciseResult:
     """Return the score of one test cell from its run, compared with the reference values.
 
     Same formula as ``Exercise.score()`` in the kernel: a failed visible check or an error in

@@ -53,7 +53,7 @@ def check_archive(archive: zipfile.ZipFile, name: str) -> None:
                                "folder ('..')")
         if stat.S_ISLNK(mode):
             raise CollectError(f"{name}: refused: entry '{info.filename}' is a symbolic link")
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
             raise CollectError(f"{name}: refused: entry '{info.filename}' is not a regular file")
         if info.file_size > MAX_ENTRY_BYTES:
             raise CollectError(f"{name}: refused: entry '{info.filename}' is larger than "

@@ -16,7 +16,7 @@ CHECK_METHODS = {"self_check": True, "check": False}  # method name -> visible t
 PROLOGUE = "import academy.checks as _academy_checks\n_academy_checks.restore()\n"
 
 
-class TestCellError(ValueError):
+class CheckCellError(ValueError):
     """A test cell does not follow the pattern of academy.checks (see its module docstring)."""
 
 
@@ -49,22 +49,22 @@ def _literal(node: ast.expr, what: str, label: str) -> object:
     try:
         return ast.literal_eval(node)
     except ValueError:
-        raise TestCellError(f"check '{label}': {what} must be a literal, not "
+        raise CheckCellError(f"check '{label}': {what} must be a literal, not "
                             f"'{ast.unparse(node)}'") from None
 
 
 def _spec(call: ast.Call) -> CheckSpec:
     assert isinstance(call.func, ast.Attribute)
     if len(call.args) != 3:
-        raise TestCellError(f"'{ast.unparse(call)[:80]}': a check takes (label, observed, "
+        raise CheckCellError(f"'{ast.unparse(call)[:80]}': a check takes (label, observed, "
                             "expected) as positional arguments")
     label = _literal(call.args[0], "the label", "?")
     if not isinstance(label, str):
-        raise TestCellError(f"'{ast.unparse(call)[:80]}': the label must be a string")
+        raise CheckCellError(f"'{ast.unparse(call)[:80]}': the label must be a string")
     options: dict[str, object] = {}
     for keyword in call.keywords:
         if keyword.arg not in ("tol", "hint", "weight"):
-            raise TestCellError(f"check '{label}': unknown argument {keyword.arg}")
+            raise CheckCellError(f"check '{label}': unknown argument {keyword.arg}")
         options[keyword.arg] = _literal(keyword.value, keyword.arg, label)
     return CheckSpec(label=label, visible=CHECK_METHODS[call.func.attr],
                      tol=float(options.get("tol", 1e-9)),  # type: ignore[arg-type]
@@ -77,7 +77,7 @@ def parse_checks(source: str) -> list[CheckSpec]:
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise TestCellError(f"the test cell is not valid Python: {exc}") from None
+        raise CheckCellError(f"the test cell is not valid Python: {exc}") from None
     return [_spec(call) for node in tree.body if (call := _check_call(node)) is not None]
 
 
