@@ -21,6 +21,7 @@ import hashlib
 import json
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -125,6 +126,8 @@ class ModuleGrader:
             GRADER_VERSION + Path(__file__).with_name("transform.py").read_text()
             + Path(__file__).parents[1].joinpath("checks.py").read_text())
         self.expected: dict[tuple[str, str], Observations] = {}
+        self.reference_loaded = threading.Event()
+        self.reference_error: BaseException | None = None
 
     # -- reference run --------------------------------------------------------------------
     def load_reference(self) -> None:
@@ -144,6 +147,23 @@ class ModuleGrader:
             values = stored["expected"].get(test.notebook, {}).get(test.grade_id, [])
             self.expected[(test.notebook, test.grade_id)] = {
                 (label, int(n)): value for label, n, value in values}
+
+    def load_reference_in_background(self) -> None:
+        """``load_reference``, recording its error; graders of submissions wait for it."""
+        try:
+            self.load_reference()
+        except BaseException as exc:
+            self.reference_error = exc
+            raise
+        finally:
+            self.reference_loaded.set()
+
+    def expected_values(self, notebook: str, grade_id: str) -> Observations:
+        """Return the reference values of a test cell (waiting for the reference run)."""
+        self.reference_loaded.wait()
+        if self.reference_error is not None:
+            raise GradingError(f"the reference run failed: {self.reference_error}")
+        return self.expected[(notebook, grade_id)]
 
     def _run_reference(self) -> dict[str, dict[str, list[Any]]]:
         out: dict[str, dict[str, list[Any]]] = {}
@@ -247,8 +267,8 @@ class ModuleGrader:
                 for o in run.observations]
             if is_test_cell(cell):
                 test = self.tests[(nb, grade_id(cell) or "")]
-                result.exercises.append(score_exercise(test, run, self.expected[(nb,
-                                                                                  test.grade_id)]))
+                expected = self.expected_values(nb, test.grade_id)
+                result.exercises.append(score_exercise(test, run, expected))
             elif run.status in (TIMEOUT, DIED):
                 what = "timed out" if run.status == TIMEOUT else "killed the kernel"
                 result.problems.append(f"{nb}: a cell {what} ({run.evalue})")
@@ -369,19 +389,22 @@ def name_of(path: Path) -> str:
 
 def _write_notebook(path: Path, instructor: InstructorNotebook,
                     cells: list[dict[str, Any]]) -> None:
-    import importlib
     import os
+    import uuid
 
-    nbformat: Any = importlib.import_module("nbformat")
-
-    notebook = nbformat.v4.new_notebook(metadata=instructor.metadata)
-    notebook.cells = [nbformat.from_dict(c) for c in cells]
-    for cell in notebook.cells:
-        cell.pop("id", None)
-    nbformat.validator.normalize(notebook)
+    out_cells: list[dict[str, Any]] = []
+    notebook = {"cells": out_cells, "metadata": instructor.metadata, "nbformat": 4,
+                "nbformat_minor": 5}
+    for cell in cells:
+        out = {"cell_type": cell.get("cell_type", "code"), "id": uuid.uuid4().hex[:8],
+               "metadata": cell.get("metadata", {}), "source": source_text(cell)}
+        if out["cell_type"] == "code":
+            out["outputs"] = cell.get("outputs", [])
+            out["execution_count"] = None
+        out_cells.append(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    nbformat.write(notebook, str(tmp))
+    tmp.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -473,6 +496,21 @@ def build_course_view(curriculum: Curriculum, target: Path) -> Path:
     return target
 
 
+def build_matplotlib_cache(target: Path) -> Path:
+    """Build matplotlib's font cache once in ``target`` (shared read-only by the kernels, which
+    would otherwise each rebuild it in their empty /tmp); return ``target``."""
+    import subprocess
+    import sys
+
+    target.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                   env={"MPLCONFIGDIR": str(target), "PATH": "/usr/bin:/bin"},
+                   capture_output=True, timeout=300, check=False)
+    for path in [target, *target.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    return target
+
+
 def grade_module(module_id: str, *, root: Path | None = None, course: Path | str | None = None,
                  jobs: int = 0, timeout: float = 60.0, memory_mb: int = 2048,
                  sandbox: str = "auto", students: list[str] | None = None,
@@ -505,13 +543,17 @@ def grade_module(module_id: str, *, root: Path | None = None, course: Path | str
     workdir.chmod(0o755)
     try:
         view = build_course_view(curriculum, workdir / "view")
+        fonts = build_matplotlib_cache(workdir / "matplotlib")
         policy = resolve_policy(sandbox, Limits(memory_mb=memory_mb,
                                                 cpu_seconds=int(timeout * 6 + 120)),
-                                readonly=[view], env={"ACADEMY_ROOT": str(view)})
+                                readonly=[view, fonts],
+                                env={"ACADEMY_ROOT": str(view), "MPLCONFIGDIR": str(fonts)})
         grader = ModuleGrader(module, layout, policy, timeout=timeout, view=view,
                               workdir=workdir)
-        grader.load_reference()
         summary = GradeSummary(module=module.id, sandboxed=policy.bubblewrap)
+        reference = ThreadPoolExecutor(max_workers=1)
+        # The reference run overlaps the first submissions' execution; scoring waits for it.
+        reference_done = reference.submit(grader.load_reference_in_background)
         todo: list[str] = []
         done: list[SubmissionResult] = []
         for student in students or layout.students(module.id):
@@ -529,6 +571,9 @@ def grade_module(module_id: str, *, root: Path | None = None, course: Path | str
             futures: dict[Future[SubmissionResult], str] = {
                 pool.submit(grader.grade_student, s): s for s in todo}
             for future in as_completed(futures):
+                if grader.reference_error is not None:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    reference_done.result()  # raises the reference run's error
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch
@@ -540,6 +585,8 @@ def grade_module(module_id: str, *, root: Path | None = None, course: Path | str
                 summary.results.append(result)
                 if progress:
                     progress(1)
+        reference_done.result()
+        reference.shutdown()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     summary.results.sort(key=lambda r: r.student)

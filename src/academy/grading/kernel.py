@@ -94,12 +94,7 @@ class SandboxedKernel:
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
-        # drain the start-up messages on iopub
-        while True:
-            try:
-                self.client.get_iopub_msg(timeout=0.2)
-            except Empty:
-                break
+        # start-up messages left on iopub have another parent and are skipped by run()
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -138,6 +133,12 @@ class SandboxedKernel:
         idle = False
         reply: dict[str, Any] | None = None
         size = 0
+        import zmq
+
+        poller = zmq.Poller()
+        poller.register(self.client.iopub_channel.socket, zmq.POLLIN)
+        poller.register(self.client.shell_channel.socket, zmq.POLLIN)
+        pending: list[dict[str, Any]] = []
         while not (idle and reply is not None):
             now = time.monotonic()
             if interrupted_at is None and now > deadline:
@@ -147,17 +148,24 @@ class SandboxedKernel:
                 raise KernelGone(f"still running after {timeout:g} s and ignored the interrupt")
             if not self.alive():
                 raise KernelGone("the kernel died")
-            if reply is None:
-                try:
-                    shell = self.client.get_shell_msg(timeout=0)
+            if not pending:
+                # wake as soon as either socket has a message (no polling latency per cell)
+                poller.poll(100)
+                while reply is None:
+                    try:
+                        shell = self.client.get_shell_msg(timeout=0)
+                    except Empty:
+                        break
                     if shell["parent_header"].get("msg_id") == msg_id:
                         reply = shell["content"]
-                except Empty:
-                    pass
-            try:
-                msg = self.client.get_iopub_msg(timeout=0.01)
-            except Empty:
-                continue
+                while len(pending) < 1000:
+                    try:
+                        pending.append(self.client.get_iopub_msg(timeout=0))
+                    except Empty:
+                        break
+                if not pending:
+                    continue
+            msg = pending.pop(0)
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             kind, content = msg["msg_type"], msg["content"]
