@@ -497,8 +497,8 @@ def build_course_view(curriculum: Curriculum, target: Path) -> Path:
 
 
 def build_matplotlib_cache(target: Path) -> Path:
-    """Build matplotlib's font cache once in ``target`` (shared read-only by the kernels, which
-    would otherwise each rebuild it in their empty /tmp); return ``target``."""
+    """Build matplotlib's font cache once in ``target``; return it. Each kernel gets a copy in
+    its job folder instead of rebuilding the cache."""
     import subprocess
     import sys
 
@@ -546,8 +546,8 @@ def grade_module(module_id: str, *, root: Path | None = None, course: Path | str
         fonts = build_matplotlib_cache(workdir / "matplotlib")
         policy = resolve_policy(sandbox, Limits(memory_mb=memory_mb,
                                                 cpu_seconds=int(timeout * 6 + 120)),
-                                readonly=[view, fonts],
-                                env={"ACADEMY_ROOT": str(view), "MPLCONFIGDIR": str(fonts)})
+                                readonly=[view], env={"ACADEMY_ROOT": str(view)},
+                                matplotlib_cache=fonts)
         grader = ModuleGrader(module, layout, policy, timeout=timeout, view=view,
                               workdir=workdir)
         summary = GradeSummary(module=module.id, sandboxed=policy.bubblewrap)

@@ -59,7 +59,11 @@ class SandboxedKernel:
         tag = uuid.uuid4().hex[:12]
         connection, _ = write_connection_file(str(job_dir / f".kernel-{tag}.json"),
                                               transport="ipc", ip=str(job_dir / f".k-{tag}"))
-        self.cgroup = CgroupLimits(f"academy-{tag}", policy.limits)
+        if policy.matplotlib_cache is not None:
+            import shutil
+
+            shutil.copytree(policy.matplotlib_cache, job_dir / ".matplotlib", dirs_exist_ok=True)
+        self.cgroup = CgroupLimits(f"academy-{os.getpid()}-{tag}", policy.limits)
         command = kernel_command(policy, job_dir=job_dir, connection_file=Path(connection),
                                  cgroup=self.cgroup)
         self.log_path = job_dir.parent / f"{job_dir.name}-{tag}.log"

@@ -46,6 +46,7 @@ class SandboxPolicy:
     limits: Limits
     readonly: tuple[Path, ...] = field(default_factory=tuple)
     env: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    matplotlib_cache: Path | None = None
 
 
 def bubblewrap_works() -> bool:
@@ -64,7 +65,7 @@ def bubblewrap_works() -> bool:
 
 
 def resolve_policy(mode: str, limits: Limits, *, readonly: list[Path],
-                   env: dict[str, str]) -> SandboxPolicy:
+                   env: dict[str, str], matplotlib_cache: Path | None = None) -> SandboxPolicy:
     """Return the policy for ``--sandbox mode``.
 
     "auto" falls back to resource limits only, with a warning, where bubblewrap cannot run;
@@ -81,7 +82,7 @@ def resolve_policy(mode: str, limits: Limits, *, readonly: list[Path],
             warnings.warn("Grading WITHOUT a sandbox (resource limits only): learners' code can "
                           "read files the grader can read. " + INSTALL_HINT, stacklevel=2)
     return SandboxPolicy(bubblewrap=use, limits=limits, readonly=tuple(readonly),
-                         env=tuple(sorted(env.items())))
+                         env=tuple(sorted(env.items())), matplotlib_cache=matplotlib_cache)
 
 
 def _system_binds() -> list[str]:
@@ -175,8 +176,10 @@ class CgroupLimits:
     def remove_stale() -> None:
         """Remove cgroups left by a grader that was killed (their kernels died with it)."""
         for controller in ("pids", "memory"):
-            for folder in (CGROUP_ROOT / controller).glob("academy-*"):
-                CgroupLimits._remove(folder)
+            for folder in (CGROUP_ROOT / controller).glob("academy-*-*"):
+                owner = folder.name.split("-")[1]
+                if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                    CgroupLimits._remove(folder)
 
     @staticmethod
     def _remove(folder: Path) -> bool:
@@ -202,7 +205,7 @@ def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Pat
     env = {"HOME": "/tmp", "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
            "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "MPLBACKEND": "agg",
-           "MPLCONFIGDIR": "/tmp/matplotlib", "IPYTHONDIR": "/tmp/ipython",
+           "MPLCONFIGDIR": str(job_dir / ".matplotlib"), "IPYTHONDIR": "/tmp/ipython",
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", "PYTHONDONTWRITEBYTECODE": "1",
            "NBGRADER_EXECUTION": "autograde", **dict(policy.env)}
