@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: course test lab book release clean
+.PHONY: course test lab book release clean hub-env hub-proxy
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,21 @@ book: $(STAMP)
 
 clean:
 	rm -rf course book/_build book/_toc.yml book/syllabus.md book/curriculum-map.md book/modules
+
+## A hosted class: the learners' shared environment and the hub's proxy (see deploy/README.md).
+# The shared environment is built from the system Python so every Linux account can run it.
+HUB_PYTHON ?= $(shell command -v /usr/bin/python3.11 || command -v /usr/bin/python3)
+HUB_ENV    ?= /opt/global-classroom/env
+
+hub-env:
+	@test -x $(HUB_ENV)/bin/python || $(HUB_PYTHON) -m venv $(HUB_ENV)
+	$(HUB_ENV)/bin/python -m pip install --quiet --upgrade pip
+	$(HUB_ENV)/bin/python -m pip install --quiet --force-reinstall --no-deps .
+	$(HUB_ENV)/bin/python -m pip install --quiet '.[hub]'
+	chmod -R a+rX $(HUB_ENV)
+
+hub-proxy: deploy/node_modules/.bin/configurable-http-proxy
+
+deploy/node_modules/.bin/configurable-http-proxy: deploy/package.json
+	npm --prefix deploy install --no-audit --no-fund --loglevel=error
+	@touch $@

@@ -1,3 +1,3 @@
-"""Toolkit of the Global Classroom curriculum: curriculum model, data access, release, grading, book."""
+"""Toolkit of the Global Classroom curriculum: curriculum, data, release, grading, book."""
 
 __version__ = "0.1.0"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,7 +78,8 @@ def module_page(module: Module, release_notebook: Path, data_version: str) -> An
     """Return the learner chapter of a module: its released notebook, tagged for the book.
 
     Answer and test cells keep their (empty) code but not their outputs, which are the errors of
-    unanswered exercises; interactive controls are not run (the static figure above them shows their default).
+    unanswered exercises; interactive controls are not run (the static figure above them shows
+    their default).
     """
     import nbformat
 
@@ -158,8 +158,9 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
     build_root = curriculum.root / "book" / "_build" / edition
     sources = generate_book_sources(curriculum, layout.release, build_root / "src", edition)
     ensure_interpreter_bin_on_path()
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources), "--warningiserror",
-               "--nitpick", "--keep-going", "--quiet", "--path-output", str(build_root)]
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
+               "--warningiserror", "--nitpick", "--keep-going", "--quiet",
+               "--path-output", str(build_root)]
     result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():
@@ -167,7 +168,3 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
                         f"{result.stderr[-6000:]}")
     return index
 
-
-def remove_book(root: Path, edition: str) -> None:
-    """Delete a built edition (its sources, HTML and execution cache)."""
-    shutil.rmtree(root / "book" / "_build" / edition, ignore_errors=True)

@@ -123,16 +123,17 @@ def matches(observed: Any, expected: Any, tol: float = 1e-9) -> bool:
     """Return True if two plain values agree: numbers within ``tol`` (absolute or relative),
     everything else exactly; lists, dicts, series and frames element by element."""
     if type(expected) is bool or type(observed) is bool:
-        return type(observed) is type(expected) and observed == expected
+        return type(observed) is type(expected) and bool(observed == expected)
     if type(expected) in (int, float) and type(observed) in (int, float):
-        return abs(observed - expected) <= tol or abs(observed - expected) <= tol * abs(expected)
+        difference = abs(float(observed) - float(expected))
+        return difference <= tol or difference <= tol * abs(float(expected))
     if type(expected) is list and type(observed) is list:
         return len(observed) == len(expected) and all(
             matches(o, e, tol) for o, e in zip(observed, expected, strict=True))
     if type(expected) is dict and type(observed) is dict:
         return observed.keys() == expected.keys() and all(
             matches(observed[k], expected[k], tol) for k in expected)
-    return type(observed) is type(expected) and observed == expected
+    return type(observed) is type(expected) and bool(observed == expected)
 
 
 @dataclass

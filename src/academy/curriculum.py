@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -91,7 +91,7 @@ class Module:
 
     @property
     def hours(self) -> float:
-        return (self.teaching_minutes + self.exercise_minutes) / 60
+        return round((self.teaching_minutes + self.exercise_minutes) / 60, 1)
 
     def notebook_path(self, notebook: str | None = None) -> Path:
         """Return the path of one of the module's source notebooks (the first by default)."""
@@ -111,7 +111,6 @@ class Curriculum:
     gcm_keywords: dict[int, str]
     sdg_goals: dict[int, str]
     sdg_targets: dict[str, str]
-    sources: dict[str, Citation] = field(default_factory=dict)
 
     def module(self, module_id: str) -> Module:
         """Return the module with this id, or raise a KeyError naming the known ids."""

@@ -22,7 +22,8 @@ def header_markdown(curriculum: Curriculum, module: Module) -> str:
     """Return the Markdown of a module's header: questions, objectives, GCM and SDG links."""
     gcm = "\n".join(f"- **GCM Objective {n}**: {curriculum.gcm_objectives[n]}"
                     for n in module.gcm_objectives)
-    sdg = "\n".join(f"- **SDG target {t}**: {curriculum.sdg_targets[t]}" for t in module.sdg_targets)
+    sdg = "\n".join(f"- **SDG target {t}**: {curriculum.sdg_targets[t]}"
+                    for t in module.sdg_targets)
     return "\n".join([
         f"**Level:** {module.level} · **Time:** about {module.hours:g} hours "
         f"({module.teaching_minutes} min guided, {module.exercise_minutes} min exercises) · "

@@ -55,3 +55,16 @@ def ensure_interpreter_bin_on_path() -> None:
     parts = os.environ.get("PATH", "").split(os.pathsep)
     if parts[0] != bin_dir:
         os.environ["PATH"] = os.pathsep.join([bin_dir, *parts])
+
+
+def user_cache_dir(override: Path | str | None = None) -> Path:
+    """Return the user cache folder: ``override``, $ACADEMY_CACHE_DIR, or <XDG cache>/academy.
+
+    The XDG cache is $XDG_CACHE_HOME when set, else ~/.cache. Downloads of upstream data live
+    here, outside the repository, so they survive `make clean` and are shared by checkouts.
+    """
+    chosen = override or os.environ.get("ACADEMY_CACHE_DIR")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache").expanduser().resolve() / "academy"

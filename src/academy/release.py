@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,8 +57,11 @@ def course_layout(root: Path, course: Path | str | None = None) -> CourseLayout:
     return CourseLayout(root=root.resolve(), course=default_course_dir(root, course))
 
 
-def nbgrader_config(layout: CourseLayout) -> Any:
-    """Return a traitlets Config equal to nbgrader_config.py, for ``layout``'s course folder."""
+def nbgrader_config(layout: CourseLayout, exchange: Path | None = None) -> Any:
+    """Return a traitlets Config equal to nbgrader_config.py, for ``layout``'s course folder.
+
+    ``exchange`` sets nbgrader's exchange folder (release, submit, collect, feedback on a hub).
+    """
     from traitlets.config import Config
 
     config = Config()
@@ -74,16 +78,18 @@ def nbgrader_config(layout: CourseLayout) -> Any:
     config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
     config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
     config.Exchange.course_id = "global-classroom"
+    if exchange is not None:
+        config.Exchange.root = str(exchange)
     return config
 
 
-def nbgrader_api(layout: CourseLayout) -> Any:
-    """Return nbgrader's NbGraderAPI for ``layout`` (quiet logging)."""
+def nbgrader_api(layout: CourseLayout, exchange: Path | None = None) -> Any:
+    """Return nbgrader's NbGraderAPI for ``layout`` (quiet logging), using ``exchange``."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
     ensure_interpreter_bin_on_path()
-    config = nbgrader_config(layout)
+    config = nbgrader_config(layout, exchange)
     layout.course.mkdir(parents=True, exist_ok=True)
     coursedir = CourseDirectory(config=config)
     api = NbGraderAPI(coursedir=coursedir, config=config)
@@ -102,7 +108,7 @@ def release_module(module_id: str, *, root: Path | None = None,
     module = curriculum.module(module_id)
     layout = course_layout(curriculum.root, course)
     api = nbgrader_api(layout)
-    _register_assignment(api, module.id, module.week)
+    _register_assignment(api, module.id)
     result = api.generate_assignment(module.id, force=True, create=True)
     if not result.get("success"):
         raise ReleaseError(f"nbgrader could not release '{module.id}':\n{result.get('error')}\n"
@@ -114,7 +120,47 @@ def release_module(module_id: str, *, root: Path | None = None,
     return out
 
 
-def _register_assignment(api: Any, module_id: str, week: int) -> None:
+def exchange_root(override: Path | str | None = None) -> Path:
+    """Return nbgrader's exchange folder: ``override``, $ACADEMY_EXCHANGE, or nbgrader's setting.
+
+    nbgrader's setting is Exchange.root from the nbgrader_config.py files on Jupyter's config
+    path (e.g. /etc/jupyter/nbgrader_config.py, written by `academy hub init`).
+    """
+    chosen = override or os.environ.get("ACADEMY_EXCHANGE")
+    if chosen:
+        return Path(chosen).expanduser().resolve()
+    from jupyter_core.paths import jupyter_config_path
+    from nbgrader.apps.baseapp import NbGrader
+    from nbgrader.exchange.default.exchange import Exchange
+
+    app = NbGrader()
+    app.config_file_paths.extend(jupyter_config_path())
+    app.load_config_file()
+    return Path(Exchange(config=app.config).root)
+
+
+def release_to_exchange(module_id: str, *, root: Path | None = None,
+                        course: Path | str | None = None, exchange: Path | str | None = None,
+                        curriculum: Curriculum | None = None) -> Path:
+    """Generate one module's student version and release it to nbgrader's exchange.
+
+    Returns the module's folder in the exchange's outbound folder, from which learners fetch it.
+    Releasing again replaces the earlier release. Raises ReleaseError with nbgrader's log.
+    """
+    curriculum = curriculum or load_curriculum(root)
+    release_module(module_id, course=course, curriculum=curriculum)
+    layout = course_layout(curriculum.root, course)
+    folder = exchange_root(exchange)
+    api = nbgrader_api(layout, folder)
+    api.config.ExchangeReleaseAssignment.force = True  # releasing again replaces the release
+    result = api.release_assignment(module_id)
+    if not result.get("success"):
+        raise ReleaseError(f"nbgrader could not release '{module_id}' to {folder}:\n"
+                           f"{result.get('error')}\n{result.get('log', '')}")
+    return folder / "global-classroom" / "outbound" / module_id
+
+
+def _register_assignment(api: Any, module_id: str) -> None:
     from nbgrader.api import Gradebook
 
     with Gradebook(api.coursedir.db_url) as gradebook:

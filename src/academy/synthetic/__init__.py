@@ -1,0 +1,1 @@
+"""Seeded generators of the curriculum's synthetic and constructed teaching tables."""

@@ -1,0 +1,137 @@
+"""Shared fixtures: the repository, its curriculum, a released course and nbgrader round trips."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+import yaml
+
+from academy.curriculum import Curriculum, Module, load_curriculum
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = REPO.parent / "shared" / "data" / "reference"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def curriculum() -> Curriculum:
+    return load_curriculum(REPO)
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    if not REFERENCE.is_dir():
+        pytest.skip(f"upstream reference files not found at {REFERENCE}")
+    return REFERENCE
+
+
+@pytest.fixture()
+def repo_copy(tmp_path: Path) -> Path:
+    """A scratch copy of the curriculum, modules and datasets that a test may break."""
+    for name in ("curriculum", "modules", "datasets", "book"):
+        shutil.copytree(REPO / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
+    return tmp_path
+
+
+def edit_yaml(path: Path, change: Any) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+@dataclass
+class RoundTrip:
+    """Autograded scores per student and test cell for one module."""
+
+    module: Module
+    scores: dict[str, dict[str, tuple[float, float]]]  # student -> grade_id -> (score, max)
+
+    def autograded_total(self, student: str) -> float:
+        return sum(score for grade_id, (score, _) in self.scores[student].items()
+                   if grade_id != self.module.rubric.grade_id)
+
+
+def wrong_answers(module: Module) -> list[dict[str, str]]:
+    path = module.folder / "wrong_answers.yml"
+    entries: list[dict[str, str]] = yaml.safe_load(path.read_text())
+    return entries
+
+
+def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
+    notebook = nbformat.read(source, as_version=4)
+    found = False
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
+            cell.source = code
+            found = True
+    assert found, f"{source}: no cell with grade_id {grade_id}"
+    return notebook
+
+
+def run_round_trip(module: Module, course: Path) -> RoundTrip:
+    """Release ``module``; submit reference, blank and wrong versions; autograde with nbgrader."""
+    from nbgrader.api import Gradebook
+
+    from academy.release import course_layout, nbgrader_api, release_module
+
+    release_module(module.id, root=REPO, course=course)
+    layout = course_layout(REPO, course)
+    notebook = module.notebooks[0]
+    source = module.notebook_path(notebook)
+    students: dict[str, Any] = {
+        "reference": nbformat.read(source, as_version=4),
+        "blank": nbformat.read(layout.release / module.id / f"{notebook}.ipynb", as_version=4),
+    }
+    for i, wrong in enumerate(wrong_answers(module)):
+        students[f"wrong-{i:02d}"] = with_answer_replaced(source, wrong["answer"], wrong["code"])
+    api = nbgrader_api(layout)
+    with Gradebook(layout.db_url) as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
+    scores: dict[str, dict[str, tuple[float, float]]] = {}
+    for student, nb in students.items():
+        folder = layout.submitted / student / module.id
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{notebook}.ipynb")
+        result = api.autograde(module.id, student, force=True, create=False)
+        assert result["success"], f"autograde of {student} failed: {result.get('error')}"
+    with Gradebook(layout.db_url) as gradebook:
+        for student in students:
+            submission = gradebook.find_submission_notebook(notebook, module.id, student)
+            scores[student] = {g.name: (float(g.score), float(g.max_score))
+                               for g in submission.grades}
+    return RoundTrip(module=module, scores=scores)
+
+
+@pytest.fixture(scope="session")
+def course_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield tmp_path_factory.mktemp("course")
+
+
+@pytest.fixture(scope="session")
+def released(curriculum: Curriculum, course_dir: Path) -> Path:
+    """The student versions of every module, released into a scratch course folder."""
+    from academy.release import course_layout, release_all
+
+    release_all(root=REPO, course=course_dir)
+    return course_layout(REPO, course_dir).release
+
+
+@pytest.fixture(scope="session")
+def learner_book(released: Path, course_dir: Path) -> Path:
+    """The learner edition of the book, built from the scratch release; its HTML folder."""
+    from academy.book import build_book
+
+    index = build_book(root=REPO, course=course_dir, edition="learner")
+    return index.parent

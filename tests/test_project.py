@@ -1,0 +1,37 @@
+"""Project hygiene: lint, types, and one list of dependencies."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+BIN = Path(sys.executable).parent
+
+
+def test_ruff_finds_nothing(repo_root):
+    result = subprocess.run([str(BIN / "ruff"), "check", "src", "tests", "benchmarks"],
+                            cwd=repo_root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_strict_passes_on_src(repo_root):
+    result = subprocess.run([str(BIN / "mypy")], cwd=repo_root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_has_the_same_dependencies_as_pyproject(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((repo_root / "environment.yml").read_text())
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    from_env = {_name(r): r for r in pip if not r.startswith("-e")}
+    from_project = {_name(r): r for r in project["dependencies"]}
+    assert from_env == from_project

@@ -1,0 +1,33 @@
+"""Real nbgrader round trip per module: reference full marks, blank zero, wrong answers lose."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from conftest import REPO, run_round_trip, wrong_answers
+
+pytestmark = pytest.mark.slow
+
+
+PROGRAMME = yaml.safe_load((REPO / "curriculum" / "programme.yml").read_text())
+
+
+@pytest.fixture(scope="module", params=[entry["id"] for entry in PROGRAMME["modules"]])
+def round_trip(request, curriculum, tmp_path_factory):
+    return run_round_trip(curriculum.module(request.param), tmp_path_factory.mktemp("rt"))
+
+
+def test_reference_solution_earns_full_autograded_marks(round_trip):
+    module = round_trip.module
+    assert round_trip.autograded_total("reference") == pytest.approx(module.autograded_points)
+
+
+def test_blank_release_earns_zero(round_trip):
+    assert round_trip.autograded_total("blank") == 0
+
+
+def test_every_wrong_answer_loses_points_on_its_exercise(round_trip):
+    for i, wrong in enumerate(wrong_answers(round_trip.module)):
+        score, max_score = round_trip.scores[f"wrong-{i:02d}"][wrong["tests"]]
+        assert score < max_score, f"wrong answer '{wrong['why']}' kept all {max_score} points"
