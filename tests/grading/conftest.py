@@ -226,7 +226,7 @@ def build_scenarios(release: Notebook, probe_paths: dict[str, str]) -> dict[str,
     import nbformat
     from nbformat.v4 import convert as v4_convert
 
-    v4 = nbformat.from_dict(copy.deepcopy(good))
+    v4 = nbformat.reads(json.dumps(good), as_version=4)
     files["old_nbformat_v3.ipynb"] = json.dumps(v4_convert.downgrade(v4)).encode()
     files["invalid_json.ipynb"] = json.dumps(good).encode()[:5000]
     files["empty_file.ipynb"] = b""
