@@ -56,7 +56,7 @@ from academy.grading.results import (
     write_json_atomic,
 )
 from academy.grading.sandbox import Limits, SandboxPolicy, resolve_policy
-from academy.grading.transform import CheckSpec, parse_checks, rewrite_test_cell
+from academy.grading.transform import CheckCellError, CheckSpec, parse_checks, rewrite_test_cell
 from academy.release import IGNORED_FILES
 
 GRADER_VERSION = "1"
@@ -116,11 +116,16 @@ class ModuleGrader:
         for nb, instructor in self.notebooks.items():
             for cell in instructor.test_cells:
                 gid = grade_id(cell) or ""
+                try:
+                    specs, rewritten = (tuple(parse_checks(source_text(cell))),
+                                        rewrite_test_cell(source_text(cell)))
+                except CheckCellError as exc:
+                    raise GradingError(f"{module.notebook_path(nb)}: test cell '{gid}': "
+                                       f"{exc}") from None
                 self.tests[(nb, gid)] = GradedCell(
                     notebook=nb, grade_id=gid,
                     points=float(cell["metadata"]["nbgrader"].get("points", 0)),
-                    specs=tuple(parse_checks(source_text(cell))),
-                    rewritten=rewrite_test_cell(source_text(cell)))
+                    specs=specs, rewritten=rewritten)
         self.reference_key = _file_digest(
             [module.notebook_path(nb) for nb in module.notebooks],
             GRADER_VERSION + Path(__file__).with_name("transform.py").read_text()
@@ -432,9 +437,13 @@ def record_in_gradebook(layout: GradingLayout, results: list[SubmissionResult]) 
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    import warnings
+
     if not results:
         return
-    with Gradebook(layout.course.db_url) as gb:
+    with Gradebook(layout.course.db_url) as gb, warnings.catch_warnings():
+        # nbgrader's own session handling warns (SAWarning) when it creates a submission
+        warnings.simplefilter("ignore")
         for result in results:
             gb.update_or_create_student(result.student)
             timestamp = _timestamp(layout, result.module, result.student)
