@@ -435,9 +435,9 @@ def record_in_gradebook(layout: GradingLayout, results: list[SubmissionResult]) 
     Manual grades already given are kept; a cell with one is flagged for review, as nbgrader
     does. Unanswered manual cells score zero with the comment "No response.".
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
 
     if not results:
         return
