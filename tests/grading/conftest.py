@@ -281,7 +281,7 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory, sandbox_mode: str) ->
         "wrong answers": str(ROOT / "modules" / MODULE / "wrong_answers.yml"),
     }
     students = write_class(course, release, probe_paths)
-    summary = grade_module(MODULE, course=course, jobs=2, timeout=20, sandbox=sandbox_mode)
+    summary = grade_module(MODULE, course=course, jobs=2, timeout=30, sandbox=sandbox_mode)
     return {"course": course, "students": students, "summary": summary,
             "results": {r.student: r for r in summary.results}, "release": release}
 

@@ -45,6 +45,30 @@ def _academy(*args: str, course: Path) -> list[str]:
     return [str(Path(sys.executable).parent / "academy"), *args, "--course-dir", str(course)]
 
 
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat_file.parent.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def _export(course: Path) -> list[dict[str, Any]]:
     out = subprocess.run(_academy("export", "--format", "csv", course=course), check=True,
                          capture_output=True, text=True).stdout
@@ -65,8 +89,14 @@ def test_kill_9_then_rerun_gives_the_grades_of_an_uninterrupted_run(
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 1:
         time.sleep(0.2)
+    kernels = _descendants(process.pid)
+    assert kernels, "kernels should be running when the grader is killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{p}").exists() for p in kernels):
+        time.sleep(0.2)
+    assert not [p for p in kernels if _alive(p)], "no kernel may outlive a killed grader"
     done_before = len(list(results.glob("*.json")))
     assert 1 <= done_before < len(students), "the kill should land mid-batch"
 

@@ -174,11 +174,22 @@ class CgroupLimits:
 
     @staticmethod
     def remove_stale() -> None:
-        """Remove cgroups left by a grader that was killed (their kernels died with it)."""
+        """Kill what is left in the cgroups of a grader that was killed, and remove them."""
+        import signal
+
         for controller in ("pids", "memory"):
             for folder in (CGROUP_ROOT / controller).glob("academy-*-*"):
                 owner = folder.name.split("-")[1]
                 if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                    try:
+                        pids = (folder / "cgroup.procs").read_text().split()
+                    except OSError:
+                        pids = []
+                    for pid in pids:
+                        try:
+                            os.kill(int(pid), signal.SIGKILL)
+                        except (OSError, ValueError):
+                            pass
                     CgroupLimits._remove(folder)
 
     @staticmethod
@@ -209,7 +220,11 @@ def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Pat
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", "PYTHONDONTWRITEBYTECODE": "1",
            "NBGRADER_EXECUTION": "autograde", **dict(policy.env)}
-    prefix = [*(cgroup.enter_command() if cgroup else []), "prlimit", *rlimits, "--"]
+    # Kernels die with the grader, even after kill -9 (bubblewrap's --die-with-parent covers
+    # only the sandboxed child, not bubblewrap itself).
+    orphan_guard = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+    prefix = [*orphan_guard, *(cgroup.enter_command() if cgroup else []), "prlimit", *rlimits,
+              "--"]
     if not policy.bubblewrap:
         return [*prefix, "env", "-i", *[f"{k}={v}" for k, v in env.items()], *kernel]
     bwrap = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
