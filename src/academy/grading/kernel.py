@@ -71,13 +71,18 @@ class SandboxedKernel:
         self.process = subprocess.Popen(command, cwd=job_dir, stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
-        self.client = BlockingKernelClient(connection_file=connection)
-        self.client.load_connection_file()
-        # No heartbeat channel: a busy machine delays heartbeats, and the process tells us more.
-        self.client.start_channels(hb=False)
+        import zmq
+
+        # Our own context, destroyed explicitly in kill(): a context left to the garbage
+        # collector with an open socket blocks forever in Context.term().
+        self.context = zmq.Context()
+        self.client = BlockingKernelClient(connection_file=connection, context=self.context)
         try:
+            self.client.load_connection_file()
+            # No heartbeat channel: a busy machine delays heartbeats; the process tells us more.
+            self.client.start_channels(hb=False)
             self._wait_for_ready()
-        except KernelGone:
+        except BaseException:
             self.kill()
             raise
 
@@ -118,9 +123,16 @@ class SandboxedKernel:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        for channel in ("shell_channel", "iopub_channel", "stdin_channel", "control_channel"):
+            try:
+                socket = getattr(self.client, f"_{channel}", None)
+                if socket is not None and getattr(socket, "socket", None) is not None:
+                    socket.socket.close(linger=0)
+            except Exception:  # noqa: BLE001 - closing sockets of a dead kernel may fail anyhow
+                pass
         try:
-            self.client.stop_channels()
-        except Exception:  # noqa: BLE001 - closing sockets of a dead kernel may fail anyhow
+            self.context.destroy(linger=0)
+        except Exception:  # noqa: BLE001
             pass
         self.cgroup.remove()
         self.log.close()
