@@ -56,6 +56,7 @@ class SandboxedKernel:
         from jupyter_client.connect import write_connection_file
 
         self.job_dir = job_dir
+        self.killed = False
         tag = uuid.uuid4().hex[:12]
         connection, _ = write_connection_file(str(job_dir / f".kernel-{tag}.json"),
                                               transport="ipc", ip=str(job_dir / f".k-{tag}"))
@@ -113,7 +114,11 @@ class SandboxedKernel:
         self.client.control_channel.send(msg)
 
     def kill(self) -> None:
-        """Kill the kernel's whole sandbox (process group, pid namespace and cgroup)."""
+        """Kill the kernel's whole sandbox (process group, pid namespace and cgroup); close the
+        client's sockets. Safe to call twice."""
+        if self.killed:
+            return
+        self.killed = True
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except OSError:
@@ -246,12 +251,14 @@ def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeo
     fatal: set[int] = set()
     started = time.monotonic()
     kernel: SandboxedKernel | None = None
+    started_kernels: list[SandboxedKernel] = []  # every one is killed at the end, whatever happens
 
     def remaining() -> float:
         return budget - (time.monotonic() - started)
 
     def fresh_kernel(upto: int) -> SandboxedKernel:
         new = SandboxedKernel(policy, job_dir)
+        started_kernels.append(new)
         new.run(BOOTSTRAP, timeout=START_TIMEOUT)
         for j in range(upto):
             if j not in fatal and runs[j].status in (OK, ERROR):
@@ -273,8 +280,8 @@ def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeo
                 if result.status == TIMEOUT:
                     fatal.add(index)  # do not replay a slow cell after a later restart
             except KernelGone as exc:
-                if kernel is not None:
-                    kernel.kill()
+                for started_kernel in started_kernels:  # the dead one, or a new one that failed
+                    started_kernel.kill()
                 kernel = None
                 fatal.add(index)
                 hung = "ignored the interrupt" in str(exc)
@@ -292,6 +299,6 @@ def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeo
                 on_cell(index, result)
             index += 1
     finally:
-        if kernel is not None:
-            kernel.kill()
+        for started_kernel in started_kernels:
+            started_kernel.kill()
     return runs
