@@ -128,15 +128,21 @@ def test_tampering_is_undone_and_reported(graded_class: dict[str, Any], student:
     assert any(problem in p for p in result.problems), result.problems
 
 
-@pytest.mark.parametrize("student,zeroed", [
-    ("traceback_display_patched", ["total-cost-tests"]),
-    ("comparison_helpers_patched", ["total-cost-tests", "corridors-tests", "target-gap-tests"]),
-    ("always_equal_object", ["corridors-tests", "flows-tests"]),
-    ("printed_fake_output", ["total-cost-tests"]),
+# corridors-tests: the three self-checks pass (3 of 8 weight: 1.125 points); with `len`
+# patched to say 16, plain nbgrader would also pass the hidden "how many" check (1.5 points).
+@pytest.mark.parametrize("student,affected", [
+    ("traceback_display_patched", {"total-cost-tests": 0.0}),
+    ("comparison_helpers_patched", {"total-cost-tests": 0.0, "corridors-tests": 1.125,
+                                    "target-gap-tests": 0.0}),
+    # flows-tests: only the self-check (1 of 3 weight) passes, as for any wrong positive number
+    ("always_equal_object", {"corridors-tests": 0.0, "flows-tests": round(2 / 3, 6)}),
+    ("printed_fake_output", {"total-cost-tests": 0.0}),
 ])
 def test_wrong_answer_dressed_up_to_pass_earns_nothing(graded_class: dict[str, Any],
-                                                       student: str, zeroed: list[str]) -> None:
-    expect_only_zero(graded_class["results"][student], *zeroed)
+                                                       student: str,
+                                                       affected: dict[str, float]) -> None:
+    got = scores(graded_class["results"][student])
+    assert got == {ex: affected.get(ex, float(POINTS[ex])) for ex in EXERCISES}
 
 
 def test_gradebook_holds_the_scores(graded_class: dict[str, Any]) -> None:
