@@ -203,15 +203,19 @@ class Exercise:
         self.results.append(CheckResult(label, passed, visible, weight, hint))
         return passed
 
-    def observe(self, label: str, observed: Any, *, visible: bool) -> None:
-        """Publish ``observed`` as plain data for the instructor's grader (no comparison here)."""
+    def observe(self, label: str, observed: Any, *, visible: bool,
+                role: str = "observed") -> None:
+        """Publish ``observed`` as plain data for the instructor's grader (no comparison here).
+
+        ``role`` is "expected" only in the grader's reference run of the source notebook.
+        """
         from IPython.display import display
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             payload = {"grade_id": self.grade_id, "label": label, "visible": visible,
-                       "value": to_plain(observed)}
-        display({MIMETYPE: payload, "text/plain": f"[observed {label}]"}, raw=True)
+                       "role": role, "value": to_plain(observed)}
+        display({MIMETYPE: payload, "text/plain": f"[{role} {label}]"}, raw=True)
 
     def score(self) -> Score:
         """Return the points earned; raise AssertionError naming failed self-checks."""
@@ -221,3 +225,37 @@ class Exercise:
             raise AssertionError(f"{len(failed)} self-check(s) failed for {self.grade_id}:\n"
                                  f"{lines}")
         return Score(earned, self.points)
+
+
+_PRISTINE: dict[str, Any] = {}
+
+
+def guard() -> None:
+    """Remember this kernel's builtins and this module's functions before any learner code runs.
+
+    The instructor's grader calls it first; ``restore()`` at the top of each graded test cell puts
+    them back, so a submission that replaced ``float``, ``len`` or ``to_plain`` does not change how
+    its answers are observed. (Values are still compared outside the kernel.)
+    """
+    import builtins
+
+    if not _PRISTINE:
+        _PRISTINE["builtins"] = dict(vars(builtins))
+        _PRISTINE["module"] = {name: globals()[name] for name in (
+            "to_plain", "_scalar", "_plain_float", "attempt", "Raised", "Exercise")}
+        _PRISTINE["observe"] = Exercise.observe
+
+
+def restore() -> None:
+    """Put back what ``guard()`` remembered (see there)."""
+    import builtins
+
+    if not _PRISTINE:
+        return
+    saved_builtins: dict[str, Any] = _PRISTINE["builtins"]
+    current = vars(builtins)
+    for name in [n for n in current if n not in saved_builtins]:
+        del current[name]
+    current.update(saved_builtins)
+    globals().update(_PRISTINE["module"])
+    Exercise.observe = _PRISTINE["observe"]  # type: ignore[method-assign]

@@ -186,6 +186,175 @@ def course(course_dir: Path | None) -> None:
     click.echo(f"  Student notebooks:        {report.release_dir}")
 
 
+# -- instructor grading -------------------------------------------------------------------------
+@main.command(help="Import submissions of MODULE from a folder of <student_id>/<notebook>.ipynb "
+                   "or from a Moodle or Canvas submissions zip.")
+@click.argument("module")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--roster", type=click.Path(exists=True, path_type=Path), default=None,
+              help="CSV mapping LMS names/ids to student ids (columns: student_id and any of "
+                   "lms_id, name, email, username).")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def collect(module: str, path: Path, roster: Path | None, course_dir: Path | None) -> None:
+    from academy.grading.collect import CollectError, collect_submissions
+
+    try:
+        summary = collect_submissions(module, path, roster=roster, course=course_dir)
+    except CollectError as exc:
+        _fail(str(exc))
+        return
+    for student, files in sorted(summary.collected.items()):
+        click.echo(f"{student}: {', '.join(files)}")
+    for warning in summary.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    click.echo(f"collected {len(summary.collected)} submissions of {module}")
+
+
+@main.command(help="Autograde every collected submission of MODULE into the gradebook, in "
+                   "parallel and sandboxed. Re-running completes an interrupted batch.")
+@click.argument("module")
+@click.option("--jobs", "-j", type=int, default=0, show_default=True,
+              help="Submissions graded at once (0: one per CPU core).")
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds a cell may run before it is interrupted (then killed).")
+@click.option("--memory", "memory_mb", type=int, default=2048, show_default=True,
+              help="Memory limit per submission in MB.")
+@click.option("--sandbox", type=click.Choice(["auto", "on", "off"]), default="auto",
+              show_default=True, help="Run learners' code in bubblewrap: auto falls back to "
+                                      "resource limits only (with a warning) where it is missing.")
+@click.option("--force", is_flag=True, help="Regrade submissions that already have a result.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def grade(module: str, jobs: int, timeout: float, memory_mb: int, sandbox: str, force: bool,
+          course_dir: Path | None) -> None:
+    import warnings
+
+    from academy.grading.autograde import GradingError, grade_module
+    from academy.grading.sandbox import SandboxUnavailableError
+
+    bar: list[object] = []
+
+    def on_start(total: int) -> None:
+        try:
+            from tqdm import tqdm
+            bar.append(tqdm(total=total, unit="submission", desc=f"grading {module}"))
+        except ImportError:
+            pass
+
+    def progress(step: int) -> None:
+        for b in bar:
+            b.update(step)  # type: ignore[attr-defined]
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        try:
+            summary = grade_module(module, course=course_dir, jobs=jobs, timeout=timeout,
+                                   memory_mb=memory_mb, sandbox=sandbox, force=force,
+                                   on_start=on_start, progress=progress)
+        except (GradingError, SandboxUnavailableError) as exc:
+            _fail(str(exc))
+            return
+        finally:
+            for b in bar:
+                b.close()  # type: ignore[attr-defined]
+    for warning in caught:
+        if "sandbox" in str(warning.message).lower():
+            click.secho(f"warning: {warning.message}", fg="yellow", err=True)
+    for result in summary.results:
+        flag = " (needs attention)" if result.needs_attention else ""
+        click.echo(f"{result.student}: {result.score:g}/{result.max_score:g}{flag}")
+    for failure in summary.failed:
+        click.secho(f"not graded (grader error, re-run to retry): {failure}", fg="red", err=True)
+    click.echo(f"graded {len(summary.graded)}, already graded {len(summary.skipped)}, "
+               f"in {summary.seconds:.1f} s ({'sandboxed' if summary.sandboxed else 'NO sandbox'})")
+
+
+@main.group(help="Grade manual (reflection) answers against the module's rubric in a spreadsheet.")
+def rubric() -> None:
+    pass
+
+
+@rubric.command(name="export", help="Write MODULE's manual answers and rubric criteria as CSV.")
+@click.argument("module")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The CSV sheet to write.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def rubric_export(module: str, output: Path, course_dir: Path | None) -> None:
+    from academy.grading.rubric import export_rubric_sheet
+
+    output.write_text(export_rubric_sheet(module, course=course_dir), encoding="utf-8")
+    click.echo(f"rubric sheet: {output}")
+
+
+@rubric.command(name="import", help="Write the rubric scores and comments of SHEET into the "
+                                    "gradebook.")
+@click.argument("module")
+@click.argument("sheet", type=click.Path(exists=True, path_type=Path))
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def rubric_import(module: str, sheet: Path, course_dir: Path | None) -> None:
+    from academy.grading.rubric import RubricSheetError, import_rubric_sheet
+
+    try:
+        outcome = import_rubric_sheet(module, sheet, course=course_dir)
+    except RubricSheetError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"imported {len(outcome.scores)} rubric grades; {len(outcome.blank)} rows blank")
+
+
+@main.command(help="Write one HTML feedback page per learner of MODULE (no hidden test code).")
+@click.argument("module")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def feedback(module: str, course_dir: Path | None) -> None:
+    from academy.grading.feedback import write_feedback
+
+    pages = write_feedback(module, course=course_dir)
+    click.echo(f"wrote {len(pages)} feedback pages under "
+               f"{pages[0].parents[2] if pages else 'the feedback folder'}")
+
+
+@main.command(name="export", help="Export grades from the gradebook: csv, Moodle's grade import "
+                                  "or a Canvas gradebook CSV.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "canvas"]), default="csv",
+              show_default=True, help="csv: one row per student and module; moodle: Moodle's "
+                                      "Import grades (CSV); canvas: fills --template.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: standard output).")
+@click.option("--template", type=click.Path(exists=True, path_type=Path), default=None,
+              help="Canvas only: the gradebook CSV exported from Canvas.")
+@click.option("--roster", type=click.Path(exists=True, path_type=Path), default=None,
+              help="CSV mapping student_id to LMS columns (lms_id, email, username, sis_id).")
+@click.option("--moodle-identifier", type=click.Choice(["id_number", "email", "username"]),
+              default="id_number", show_default=True,
+              help="Moodle only: the user field that identifies students.")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def export_command(fmt: str, output: Path | None, template: Path | None, roster: Path | None,
+                   moodle_identifier: str, course_dir: Path | None) -> None:
+    from academy.grading.export import ExportError, export_grades
+
+    try:
+        text = export_grades(fmt=fmt, course=course_dir, template=template, roster=roster,
+                             moodle_identifier=moodle_identifier)
+    except ExportError as exc:
+        _fail(str(exc))
+        return
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"grades: {output}", err=True)
+
+
+@main.command(help="Write MODULE's HTML class report: score distribution, exercise difficulty "
+                   "and discrimination, common failing self-checks, submissions needing "
+                   "attention.")
+@click.argument("module")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def report(module: str, course_dir: Path | None) -> None:
+    from academy.grading.report import write_report
+
+    click.echo(f"report: {write_report(module, course=course_dir)}")
+
+
 @main.group(help="Host a class on one Linux server with JupyterHub and nbgrader's exchange.")
 def hub() -> None:
     pass

@@ -1,0 +1,304 @@
+"""Run a notebook's code cells in a sandboxed kernel, cell by cell, surviving what the code does.
+
+The client stays outside the sandbox and talks to the kernel over IPC sockets in the job folder
+(the sandbox has no loopback network). Every cell has a wall-clock deadline held here: at the
+timeout the kernel is interrupted, and if it does not answer within a grace period its whole
+sandbox is killed. A kernel that dies or is killed is restarted, the cells before the fatal one are
+replayed (without it), and grading goes on, so one bad cell costs only what depends on it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from academy.checks import MIMETYPE
+from academy.grading.sandbox import CgroupLimits, SandboxPolicy, kernel_command
+
+OUTPUT_LIMIT_BYTES = 1 << 20  # per cell, learners' outputs beyond this are dropped
+OBSERVATION_LIMIT = 500  # per cell
+INTERRUPT_GRACE = 3.0
+START_TIMEOUT = 60.0
+MAX_RESTARTS = 4
+
+OK, ERROR, TIMEOUT, DIED, NOT_RUN = "ok", "error", "timeout", "died", "not-run"
+
+
+@dataclass
+class CellRun:
+    """What happened when one cell ran: status from the execute reply, never from outputs."""
+
+    status: str = NOT_RUN
+    ename: str = ""
+    evalue: str = ""
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    observations: list[dict[str, Any]] = field(default_factory=list)
+    output_truncated: bool = False
+    reason: str = ""
+
+
+class KernelGone(RuntimeError):
+    """The kernel process exited or stopped answering."""
+
+
+class SandboxedKernel:
+    """One learner kernel in its sandbox, with a blocking client outside it."""
+
+    def __init__(self, policy: SandboxPolicy, job_dir: Path) -> None:
+        from jupyter_client.blocking.client import BlockingKernelClient
+        from jupyter_client.connect import write_connection_file
+
+        self.job_dir = job_dir
+        self.killed = False
+        tag = uuid.uuid4().hex[:12]
+        connection, _ = write_connection_file(str(job_dir / f".kernel-{tag}.json"),
+                                              transport="ipc", ip=str(job_dir / f".k-{tag}"))
+        if policy.matplotlib_cache is not None:
+            import shutil
+
+            shutil.copytree(policy.matplotlib_cache, job_dir / ".matplotlib", dirs_exist_ok=True)
+        self.cgroup = CgroupLimits(f"academy-{os.getpid()}-{tag}", policy.limits)
+        command = kernel_command(policy, job_dir=job_dir, connection_file=Path(connection),
+                                 cgroup=self.cgroup)
+        self.log_path = job_dir.parent / f"{job_dir.name}-{tag}.log"
+        self.log = open(self.log_path, "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(command, cwd=job_dir, stdin=subprocess.DEVNULL,
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+        import zmq
+
+        # Our own context, destroyed explicitly in kill(): a context left to the garbage
+        # collector with an open socket blocks forever in Context.term().
+        self.context = zmq.Context()
+        self.client = BlockingKernelClient(connection_file=connection, context=self.context)
+        try:
+            self.client.load_connection_file()
+            # No heartbeat channel: a busy machine delays heartbeats; the process tells us more.
+            self.client.start_channels(hb=False)
+            self._wait_for_ready()
+        except BaseException:
+            self.kill()
+            raise
+
+    def _wait_for_ready(self) -> None:
+        from queue import Empty
+
+        deadline = time.monotonic() + START_TIMEOUT
+        msg_id = self.client.kernel_info()
+        while True:
+            if not self.alive():
+                log = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
+                raise KernelGone("the kernel did not start: " + " | ".join(log))
+            if time.monotonic() > deadline:
+                raise KernelGone(f"the kernel did not start within {START_TIMEOUT:g} s")
+            try:
+                reply = self.client.get_shell_msg(timeout=0.2)
+            except Empty:
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        # start-up messages left on iopub have another parent and are skipped by run()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def interrupt(self) -> None:
+        msg = self.client.session.msg("interrupt_request", {})
+        self.client.control_channel.send(msg)
+
+    def kill(self) -> None:
+        """Kill the kernel's whole sandbox (process group, pid namespace and cgroup); close the
+        client's sockets. Safe to call twice."""
+        if self.killed:
+            return
+        self.killed = True
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self.cgroup.kill_all()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for channel in ("shell_channel", "iopub_channel", "stdin_channel", "control_channel"):
+            try:
+                socket = getattr(self.client, f"_{channel}", None)
+                if socket is not None and getattr(socket, "socket", None) is not None:
+                    socket.socket.close(linger=0)
+            except Exception:  # noqa: BLE001 - closing sockets of a dead kernel may fail anyhow
+                pass
+        try:
+            self.context.destroy(linger=0)
+        except Exception:  # noqa: BLE001
+            pass
+        self.cgroup.remove()
+        self.log.close()
+
+    def run(self, source: str, timeout: float) -> CellRun:
+        """Execute ``source``; return its CellRun. Raises KernelGone if the kernel died or hung."""
+        from queue import Empty
+
+        run = CellRun()
+        msg_id = self.client.execute(source, store_history=True, allow_stdin=False,
+                                     stop_on_error=False)
+        deadline = time.monotonic() + timeout
+        interrupted_at: float | None = None
+        idle = False
+        reply: dict[str, Any] | None = None
+        size = 0
+        import zmq
+
+        poller = zmq.Poller()
+        poller.register(self.client.iopub_channel.socket, zmq.POLLIN)
+        poller.register(self.client.shell_channel.socket, zmq.POLLIN)
+        pending: list[dict[str, Any]] = []
+        while not (idle and reply is not None):
+            now = time.monotonic()
+            if interrupted_at is None and now > deadline:
+                self.interrupt()
+                interrupted_at = now
+            if interrupted_at is not None and now > interrupted_at + INTERRUPT_GRACE:
+                raise KernelGone(f"still running after {timeout:g} s and ignored the interrupt")
+            if not self.alive():
+                raise KernelGone("the kernel died")
+            if not pending:
+                # wake as soon as either socket has a message (no polling latency per cell)
+                poller.poll(100)
+                while reply is None:
+                    try:
+                        shell = self.client.get_shell_msg(timeout=0)
+                    except Empty:
+                        break
+                    if shell["parent_header"].get("msg_id") == msg_id:
+                        reply = shell["content"]
+                while len(pending) < 1000:
+                    try:
+                        pending.append(self.client.get_iopub_msg(timeout=0))
+                    except Empty:
+                        break
+                if not pending:
+                    continue
+            msg = pending.pop(0)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status":
+                idle = content.get("execution_state") == "idle"
+            elif kind == "clear_output":
+                run.outputs.clear()
+            elif kind in ("stream", "display_data", "execute_result", "error"):
+                data = content.get("data", {})
+                if kind == "display_data" and MIMETYPE in data:
+                    if len(run.observations) < OBSERVATION_LIMIT:
+                        run.observations.append(data[MIMETYPE])
+                    continue
+                size += len(str(content))
+                if size > OUTPUT_LIMIT_BYTES:
+                    run.output_truncated = True
+                    continue
+                run.outputs.append(_output(kind, content))
+        status = reply.get("status", ERROR) if reply else ERROR
+        if interrupted_at is not None:
+            run.status, run.ename = TIMEOUT, "Timeout"
+            run.evalue = f"stopped after {timeout:g} s"
+        elif status == "ok":
+            run.status = OK
+        else:
+            run.status = ERROR
+            run.ename = str((reply or {}).get("ename", "Error"))
+            run.evalue = str((reply or {}).get("evalue", ""))
+        if run.output_truncated:
+            run.reason = f"output over {OUTPUT_LIMIT_BYTES >> 10} KiB was dropped"
+        return run
+
+
+def _output(kind: str, content: dict[str, Any]) -> dict[str, Any]:
+    if kind == "stream":
+        return {"output_type": "stream", "name": content.get("name", "stdout"),
+                "text": content.get("text", "")}
+    if kind == "error":
+        return {"output_type": "error", "ename": content.get("ename", ""),
+                "evalue": content.get("evalue", ""), "traceback": content.get("traceback", [])}
+    out: dict[str, Any] = {"output_type": kind, "data": content.get("data", {}),
+                           "metadata": content.get("metadata", {})}
+    if kind == "execute_result":
+        out["execution_count"] = content.get("execution_count")
+    return out
+
+
+BOOTSTRAP = "import academy.checks as _academy_checks\n_academy_checks.guard()\n"
+
+
+def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeout: float,
+              budget: float, on_cell: Callable[[int, CellRun], None] | None = None,
+              ) -> list[CellRun]:
+    """Run code cells in order; return one CellRun per cell.
+
+    A cell that kills or hangs its kernel is recorded (DIED/TIMEOUT), the kernel restarted, the
+    cells before it replayed without it, and execution goes on after it. ``budget`` is the total
+    wall-clock time for the notebook; cells after it runs out are NOT_RUN with a reason.
+    ``on_cell`` is called as each result arrives.
+    """
+    runs = [CellRun() for _ in sources]
+    fatal: set[int] = set()
+    started = time.monotonic()
+    kernel: SandboxedKernel | None = None
+    started_kernels: list[SandboxedKernel] = []  # every one is killed at the end, whatever happens
+
+    def remaining() -> float:
+        return budget - (time.monotonic() - started)
+
+    def fresh_kernel(upto: int) -> SandboxedKernel:
+        new = SandboxedKernel(policy, job_dir)
+        started_kernels.append(new)
+        new.run(BOOTSTRAP, timeout=START_TIMEOUT)
+        for j in range(upto):
+            if j not in fatal and runs[j].status in (OK, ERROR):
+                new.run(sources[j], timeout=min(timeout, max(remaining(), 1.0)))
+        return new
+
+    index = 0
+    try:
+        while index < len(sources):
+            if remaining() <= 0:
+                for j in range(index, len(sources)):
+                    runs[j] = CellRun(reason=f"not run: the notebook's time budget of "
+                                             f"{budget:g} s was used up")
+                break
+            try:
+                if kernel is None:
+                    kernel = fresh_kernel(index)
+                result = kernel.run(sources[index], timeout=min(timeout, max(remaining(), 1.0)))
+                if result.status == TIMEOUT:
+                    fatal.add(index)  # do not replay a slow cell after a later restart
+            except KernelGone as exc:
+                for started_kernel in started_kernels:  # the dead one, or a new one that failed
+                    started_kernel.kill()
+                kernel = None
+                fatal.add(index)
+                hung = "ignored the interrupt" in str(exc)
+                result = CellRun(status=TIMEOUT if hung else DIED,
+                                 ename="Timeout" if hung else "KernelDied", evalue=str(exc))
+                if len(fatal) > MAX_RESTARTS:
+                    runs[index] = result
+                    if on_cell:
+                        on_cell(index, result)
+                    for j in range(index + 1, len(sources)):
+                        runs[j] = CellRun(reason="not run: the kernel died or hung too often")
+                    break
+            runs[index] = result
+            if on_cell:
+                on_cell(index, result)
+            index += 1
+    finally:
+        for started_kernel in started_kernels:
+            started_kernel.kill()
+    return runs

@@ -1,0 +1,110 @@
+"""Rewrite test cells so that expected values never reach the learner's kernel.
+
+A test cell's ``X.self_check(label, observed, expected, tol=..., hint=..., weight=...)`` and
+``X.check(...)`` calls become ``X.observe(label, observed, visible=...)``; ``X.score()`` is dropped.
+The label, tolerance, hint and weight are read here from the cell's syntax tree (they must be
+literals). The expected expression is kept only in the reference run of the source notebook, where
+it is observed with ``role="expected"``.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+CHECK_METHODS = {"self_check": True, "check": False}  # method name -> visible to learners
+PROLOGUE = "import academy.checks as _academy_checks\n_academy_checks.restore()\n"
+
+
+class CheckCellError(ValueError):
+    """A test cell does not follow the pattern of academy.checks (see its module docstring)."""
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check of a test cell, as the instructor wrote it."""
+
+    label: str
+    visible: bool
+    tol: float = 1e-9
+    hint: str = ""
+    weight: float = 1.0
+
+
+def _check_call(node: ast.AST) -> ast.Call | None:
+    if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr in CHECK_METHODS):
+        return node.value
+    return None
+
+
+def _score_call(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "score"
+            and not node.value.args)
+
+
+def _literal(node: ast.expr, what: str, label: str) -> object:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        raise CheckCellError(f"check '{label}': {what} must be a literal, not "
+                            f"'{ast.unparse(node)}'") from None
+
+
+def _spec(call: ast.Call) -> CheckSpec:
+    assert isinstance(call.func, ast.Attribute)
+    if len(call.args) != 3:
+        raise CheckCellError(f"'{ast.unparse(call)[:80]}': a check takes (label, observed, "
+                            "expected) as positional arguments")
+    label = _literal(call.args[0], "the label", "?")
+    if not isinstance(label, str):
+        raise CheckCellError(f"'{ast.unparse(call)[:80]}': the label must be a string")
+    options: dict[str, object] = {}
+    for keyword in call.keywords:
+        if keyword.arg not in ("tol", "hint", "weight"):
+            raise CheckCellError(f"check '{label}': unknown argument {keyword.arg}")
+        options[keyword.arg] = _literal(keyword.value, keyword.arg, label)
+    return CheckSpec(label=label, visible=CHECK_METHODS[call.func.attr],
+                     tol=float(options.get("tol", 1e-9)),  # type: ignore[arg-type]
+                     hint=str(options.get("hint", "")),
+                     weight=float(options.get("weight", 1.0)))  # type: ignore[arg-type]
+
+
+def parse_checks(source: str) -> list[CheckSpec]:
+    """Return the checks of a test cell in the order they run (top-level calls only)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise CheckCellError(f"the test cell is not valid Python: {exc}") from None
+    return [_spec(call) for node in tree.body if (call := _check_call(node)) is not None]
+
+
+def _observe(call: ast.Call, value: ast.expr, role: str | None) -> ast.stmt:
+    assert isinstance(call.func, ast.Attribute)
+    keywords = [ast.keyword("visible", ast.Constant(CHECK_METHODS[call.func.attr]))]
+    if role:
+        keywords.append(ast.keyword("role", ast.Constant(role)))
+    func = ast.Attribute(call.func.value, "observe", ast.Load())
+    return ast.Expr(ast.Call(func, [call.args[0], value], keywords))
+
+
+def rewrite_test_cell(source: str, *, reference: bool = False) -> str:
+    """Return the test cell with checks turned into observations.
+
+    With ``reference`` (the solution run), each check also observes its expected value.
+    """
+    parse_checks(source)  # validates the whole cell first
+    tree = ast.parse(source)
+    body: list[ast.stmt] = []
+    for node in tree.body:
+        call = _check_call(node)
+        if call is not None:
+            body.append(_observe(call, call.args[1], None))
+            if reference:
+                body.append(_observe(call, call.args[2], "expected"))
+        elif not _score_call(node):
+            body.append(node)
+    module = ast.Module(body=body, type_ignores=[])
+    return PROLOGUE + ast.unparse(ast.fix_missing_locations(module)) + "\n"
