@@ -152,6 +152,7 @@ class ModuleGrader:
             values = stored["expected"].get(test.notebook, {}).get(test.grade_id, [])
             self.expected[(test.notebook, test.grade_id)] = {
                 (label, int(n)): value for label, n, value in values}
+        self.reference_loaded.set()
 
     def load_reference_in_background(self) -> None:
         """``load_reference``, recording its error; graders of submissions wait for it."""

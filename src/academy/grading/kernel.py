@@ -261,7 +261,9 @@ def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeo
         started_kernels.append(new)
         new.run(BOOTSTRAP, timeout=START_TIMEOUT)
         for j in range(upto):
-            if j not in fatal and runs[j].status in (OK, ERROR):
+            # Only cells that ran cleanly: one that raised may have left what killed the
+            # kernel later (e.g. a fork bomb stopped by the process limit).
+            if j not in fatal and runs[j].status == OK:
                 new.run(sources[j], timeout=min(timeout, max(remaining(), 1.0)))
         return new
 
