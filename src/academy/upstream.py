@@ -513,6 +513,20 @@ def _wdi_url(indicator: str) -> str:
     return f"https://api.worldbank.org/v2/en/indicator/{indicator}?downloadformat=csv"
 
 
+def _wdi_remittances(direction: str, indicator: str) -> UpstreamDataset:
+    """Return the registry entry of one WDI personal-remittances series (paid or received)."""
+    return UpstreamDataset(
+        name=f"wdi_remittances_{direction}",
+        title=f"World Development Indicators: personal remittances, {direction} (current US$), "
+              f"{indicator}",
+        publisher=_WB, licence=_CC_BY,
+        default_url=_wdi_url(indicator),
+        landing_page=f"https://data.worldbank.org/indicator/{indicator}",
+        file_format="csv", parser=_wdi(indicator), check=_wdi_header,
+        expected_columns=tuple(_WDI_IDS), tidy_columns=WDI_COLUMNS,
+    )
+
+
 _WB = "World Bank"
 _CC_BY = "CC BY 4.0"
 _REGISTRY = (
@@ -537,26 +551,8 @@ _REGISTRY = (
         file_format="xlsx", parser=parse_rpw_xlsx, check=check_rpw_xlsx,
         expected_columns=tuple(_RPW_XLSX), tidy_columns=RPW_FULL_COLUMNS,
     ),
-    UpstreamDataset(
-        name="wdi_remittances_paid",
-        title="World Development Indicators: personal remittances, paid (current US$), "
-              "BM.TRF.PWKR.CD.DT",
-        publisher=_WB, licence=_CC_BY,
-        default_url=_wdi_url("BM.TRF.PWKR.CD.DT"),
-        landing_page="https://data.worldbank.org/indicator/BM.TRF.PWKR.CD.DT",
-        file_format="csv", parser=_wdi("BM.TRF.PWKR.CD.DT"), check=_wdi_header,
-        expected_columns=tuple(_WDI_IDS), tidy_columns=WDI_COLUMNS,
-    ),
-    UpstreamDataset(
-        name="wdi_remittances_received",
-        title="World Development Indicators: personal remittances, received (current US$), "
-              "BX.TRF.PWKR.CD.DT",
-        publisher=_WB, licence=_CC_BY,
-        default_url=_wdi_url("BX.TRF.PWKR.CD.DT"),
-        landing_page="https://data.worldbank.org/indicator/BX.TRF.PWKR.CD.DT",
-        file_format="csv", parser=_wdi("BX.TRF.PWKR.CD.DT"), check=_wdi_header,
-        expected_columns=tuple(_WDI_IDS), tidy_columns=WDI_COLUMNS,
-    ),
+    _wdi_remittances("paid", "BM.TRF.PWKR.CD.DT"),
+    _wdi_remittances("received", "BX.TRF.PWKR.CD.DT"),
     UpstreamDataset(
         name="undesa_migrant_stock",
         title="International Migrant Stock 2024, by destination, origin and sex (long form)",
