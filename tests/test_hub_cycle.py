@@ -261,32 +261,22 @@ def _solved(notebook: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
     return notebook
 
 
-def autograde_submissions(hosted: HostedClass, module: str, students: list[str]) -> None:
-    """Autograde the collected submissions of ``module``, as the instructor's Linux account.
-
-    One small step so that it can become `academy grade MODULE` (sandboxed, parallel) when
-    that command lands: only the command below changes.
-    """
+def autograde_submissions(hosted: HostedClass, module: str) -> str:
+    """Autograde the collected submissions of ``module`` with `academy grade` (sandboxed where
+    bubblewrap works, parallel), as the instructor's Linux account; return what it printed."""
     instructor = hosted.instructor
     home = hosted.settings.home(instructor)
-    code = (
-        "import sys; from pathlib import Path\n"
-        "from academy.release import course_layout, nbgrader_api\n"
-        f"api = nbgrader_api(course_layout(Path({str(hosted.settings.course_root)!r})))\n"
-        f"for student in {students!r}:\n"
-        f"    result = api.autograde({module!r}, student)\n"
-        "    if not result['success']:\n"
-        "        sys.exit(result.get('error', '') + result.get('log', ''))\n"
-    )
     environment = {"HOME": str(home), "USER": instructor, "LANG": "C.UTF-8",
                    "PATH": f"{hosted.settings.env / 'bin'}:/usr/bin:/bin",
                    "ACADEMY_ROOT": str(hosted.settings.course_root)}
     runuser = shutil.which("runuser") or "/usr/sbin/runuser"
     result = subprocess.run([runuser, "-u", instructor, "--",
-                             str(hosted.settings.env / "bin" / "python"), "-c", code],
+                             str(hosted.settings.env / "bin" / "academy"), "grade", module,
+                             "--jobs", "2", "--timeout", "60"],
                             cwd=home, env=environment, capture_output=True, text=True,
                             timeout=240)
-    assert result.returncode == 0, result.stderr[-4000:]
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+    return result.stdout
 
 
 def _run_in_kernel(hosted: HostedClass, user: str, code: str) -> str:
@@ -368,7 +358,8 @@ def test_hosted_class_release_fetch_submit_grade_feedback(hosted_class: HostedCl
     # Collect and autograde.
     collected = hosted.ok_json(instructor, "POST", f"formgrader/api/assignment/{MODULE}/collect")
     assert collected["success"], collected
-    autograde_submissions(hosted, MODULE, hosted.learners)
+    graded = autograde_submissions(hosted, MODULE)
+    assert "graded 2" in graded, graded
     submissions = {s["student"]: s for s in hosted.ok_json(
         instructor, "GET", f"formgrader/api/submissions/{MODULE}")}
     assert submissions[correct]["max_code_score"] == AUTOGRADED_POINTS

@@ -9,7 +9,7 @@ import pytest
 
 from academy.grading.results import SubmissionResult
 
-from .conftest import EXERCISES, POINTS
+from .conftest import EXERCISES, MODULE, POINTS, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -198,3 +198,18 @@ def test_regrade_skips_completed_submissions(graded_class: dict[str, Any],
     assert sorted(again.skipped) == sorted(graded_class["students"])
     assert {r.student: r.score for r in again.results} == {
         s: r.score for s, r in graded_class["results"].items()}
+
+
+def test_nbgrader_feedback_works_on_academy_grades(graded_class: dict[str, Any]) -> None:
+    """The formgrader's "generate feedback" keeps working after `academy grade`."""
+    from academy.release import course_layout, nbgrader_api
+
+    course = graded_class["course"]
+    api = nbgrader_api(course_layout(ROOT, course))
+    outcome = api.generate_feedback(MODULE, "correct")
+    assert outcome["success"], outcome.get("error", "") + outcome.get("log", "")
+    html = (course / "feedback" / "correct" / MODULE / f"{MODULE}.html").read_text()
+    assert f"{MODULE} (Score: 20.0 / 28.0)" in html
+    # the submission's other files travel with it, as with nbgrader's autograde
+    kept = course / "autograded" / "missing_notebook" / MODULE / "notes.txt"
+    assert kept.read_text() == "I forgot to upload it"

@@ -75,6 +75,14 @@ def _export(course: Path) -> list[dict[str, Any]]:
     return list(csv.DictReader(io.StringIO(out)))
 
 
+def _problems(course: Path) -> str:
+    """Each stored result's problems, to explain a difference between two runs."""
+    lines = [f"{course.name}:"]
+    for path in sorted((course / "grading" / MODULE / "results").glob("*.json")):
+        lines.append(f"  {path.stem}: {json.loads(path.read_text()).get('problems')}")
+    return "\n".join(lines) + "\n"
+
+
 def test_kill_9_then_rerun_gives_the_grades_of_an_uninterrupted_run(
         tmp_path: Path, sandbox_mode: str) -> None:
     killed = tmp_path / "killed"
@@ -83,13 +91,20 @@ def test_kill_9_then_rerun_gives_the_grades_of_an_uninterrupted_run(
     shutil.copytree(killed, steady)
     grade = ["grade", MODULE, "--jobs", "2", "--timeout", "30", "--sandbox", sandbox_mode]
 
-    process = subprocess.Popen(_academy(*grade, course=killed), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    log = tmp_path / "killed-grader.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(_academy(*grade, course=killed), stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     results = killed / "grading" / MODULE / "results"
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline and len(list(results.glob("*.json"))) < 1:
+    kernels: list[int] = []
+    while time.monotonic() < deadline and process.poll() is None:
+        # kill mid-batch: at least one result stored and kernels still at work
+        kernels = _descendants(process.pid)
+        if list(results.glob("*.json")) and kernels:
+            break
         time.sleep(0.2)
-    kernels = _descendants(process.pid)
+    assert process.poll() is None, f"the grader ended before the kill:\n{log.read_text()}"
     assert kernels, "kernels should be running when the grader is killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
@@ -106,5 +121,5 @@ def test_kill_9_then_rerun_gives_the_grades_of_an_uninterrupted_run(
     subprocess.run(_academy(*grade, course=steady), check=True, capture_output=True)
 
     after_kill, uninterrupted = _export(killed), _export(steady)
-    assert after_kill == uninterrupted
+    assert after_kill == uninterrupted, _problems(killed) + _problems(steady)
     assert sorted(row["student_id"] for row in after_kill) == students

@@ -221,6 +221,7 @@ class ModuleGrader:
         found = _match_notebooks(folder, list(self.notebooks))
         autograded = self.layout.autograded(self.module.id, student)
         shutil.rmtree(autograded, ignore_errors=True)
+        _copy_submitted_files(folder, autograded)
         for nb, instructor in self.notebooks.items():
             path, note = found.get(nb, (None, ""))
             if note:
@@ -298,6 +299,23 @@ class ModuleGrader:
                     for pattern in IGNORED_FILES)):
                 (job / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, job / rel)
+
+
+def _copy_submitted_files(folder: Path, autograded: Path) -> None:
+    """Copy the submission's other files (timestamp.txt, submission_secret.txt, data) into
+    its autograded folder, as nbgrader's autograde does: nbgrader's generate_feedback and the
+    exchange's release_feedback read them there. Links are not followed."""
+    autograded.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        return
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb":
+            continue
+        rel = path.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        (autograded / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, autograded / rel)
 
 
 def _points(cell: dict[str, Any]) -> float:

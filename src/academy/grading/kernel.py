@@ -88,23 +88,45 @@ class SandboxedKernel:
             raise
 
     def _wait_for_ready(self) -> None:
+        """Wait until the kernel answers on shell *and* our IOPub subscription receives.
+
+        A SUB socket joins late ("slow joiner"): on a loaded machine the kernel can reply to
+        kernel_info before our subscription is live, and the first cell's ``idle`` status would
+        be lost, so the cell would look hung. As jupyter_client's ``wait_for_ready`` does, ask
+        again until a message also arrives on IOPub.
+        """
         from queue import Empty
 
         deadline = time.monotonic() + START_TIMEOUT
         msg_id = self.client.kernel_info()
+        asked = time.monotonic()
+        replied = False
         while True:
             if not self.alive():
                 log = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
                 raise KernelGone("the kernel did not start: " + " | ".join(log))
             if time.monotonic() > deadline:
                 raise KernelGone(f"the kernel did not start within {START_TIMEOUT:g} s")
+            if replied:
+                try:
+                    self.client.get_iopub_msg(timeout=0.2)
+                    break  # IOPub is live: every later message reaches us
+                except Empty:
+                    replied = False
+                    msg_id, asked = self.client.kernel_info(), time.monotonic()
+                    continue
             try:
                 reply = self.client.get_shell_msg(timeout=0.2)
             except Empty:
+                if time.monotonic() - asked > 1.0:  # lost before the kernel listened: ask again
+                    msg_id, asked = self.client.kernel_info(), time.monotonic()
                 continue
-            if reply["parent_header"].get("msg_id") == msg_id:
+            replied = reply["parent_header"].get("msg_id") == msg_id
+        while True:  # drop start-up messages; run() also skips those of other parents
+            try:
+                self.client.get_iopub_msg(timeout=0.05)
+            except Empty:
                 break
-        # start-up messages left on iopub have another parent and are skipped by run()
 
     def alive(self) -> bool:
         return self.process.poll() is None
