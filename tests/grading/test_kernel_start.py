@@ -26,7 +26,7 @@ def test_kernels_started_together_see_their_first_cells_finish(tmp_path: Path,
         # heavy imports keep the other kernels (and the machine) busy while these start
         return run_cells(["print('hello', 6 * 7)", "6 * 7",
                           "import pandas, matplotlib.pyplot, scipy.optimize"],
-                         policy=policy, job_dir=job, timeout=30, budget=90)
+                         policy=policy, job_dir=job, timeout=60, budget=240)
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         runs = list(pool.map(first_cells, range(KERNELS)))
