@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from academy.cli import main
@@ -43,6 +44,18 @@ def test_release_of_unknown_module_fails_with_the_known_ids(tmp_path):
     result = CliRunner().invoke(main, ["release", "nonexistent", "--course-dir", str(tmp_path)])
     assert result.exit_code == 1
     assert "remittances" in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["grade", "nonexistent"], ["feedback", "nonexistent"], ["report", "nonexistent"],
+    ["rubric", "export", "nonexistent", "-o", "sheet.csv"], ["collect", "nonexistent", "."],
+])
+def test_every_command_names_an_unknown_module_plainly(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*command, "--course-dir", str(tmp_path / "course")])
+    assert result.exit_code == 1, result.output
+    assert "No module 'nonexistent' in the programme (known: remittances" in result.output
+    assert not isinstance(result.exception, KeyError)  # a message, not a traceback
 
 
 def test_readme_shows_the_two_commands_and_the_makefile_has_them(repo_root):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -19,7 +20,21 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group(help="Global Classroom toolkit: validate, release, grade and publish the curriculum.")
+class AcademyGroup(click.Group):
+    """The command group: a module id that is not in the programme ends any command with one
+    plain message naming the known modules, whichever command was given it."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from academy.curriculum import UnknownModuleError
+
+        try:
+            return super().invoke(ctx)
+        except UnknownModuleError as exc:
+            _fail(str(exc))
+
+
+@click.group(cls=AcademyGroup,
+             help="Global Classroom toolkit: validate, release, grade and publish the curriculum.")
 @click.version_option(package_name="academy")
 def main() -> None:
     pass
@@ -121,7 +136,7 @@ def release(module: str | None, course_dir: Path | None, to_exchange: bool,
             folders = [release_to_exchange(module, course=course_dir, exchange=exchange)]
         else:
             folders = release_all(course=course_dir, modules=[module] if module else None)
-    except (ReleaseError, KeyError) as exc:
+    except ReleaseError as exc:
         _fail(str(exc))
         return
     for folder in folders:

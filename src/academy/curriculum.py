@@ -26,6 +26,13 @@ class CurriculumError(ValueError):
     """A curriculum file is invalid; the message names the file and the field."""
 
 
+class UnknownModuleError(KeyError):
+    """A module id that is not in the programme (a KeyError whose message reads plainly)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown module"
+
+
 @dataclass(frozen=True)
 class Citation:
     title: str
@@ -113,12 +120,12 @@ class Curriculum:
     sdg_targets: dict[str, str]
 
     def module(self, module_id: str) -> Module:
-        """Return the module with this id, or raise a KeyError naming the known ids."""
+        """Return the module with this id, or raise UnknownModuleError naming the known ids."""
         for module in self.modules:
             if module.id == module_id:
                 return module
         known = ", ".join(m.id for m in self.modules)
-        raise KeyError(f"No module '{module_id}' in the programme (known: {known})")
+        raise UnknownModuleError(f"No module '{module_id}' in the programme (known: {known})")
 
 
 @cache

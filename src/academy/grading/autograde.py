@@ -559,10 +559,7 @@ def grade_module(module_id: str, *, root: Path | None = None, course: Path | str
     started = time.monotonic()
     ensure_interpreter_bin_on_path()
     curriculum = load_curriculum(root)
-    try:
-        module = curriculum.module(module_id)
-    except KeyError:
-        raise GradingError(f"no module '{module_id}' in the curriculum") from None
+    module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
     ensure_released(curriculum, module, layout)
     CgroupLimits.remove_stale()

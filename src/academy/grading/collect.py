@@ -121,10 +121,7 @@ def collect_submissions(module_id: str, path: Path, *, root: Path | None = None,
                         roster: Path | None = None) -> CollectSummary:
     """Copy the submissions of ``module_id`` from ``path`` (folder or zip) into the course."""
     curriculum = load_curriculum(root)
-    try:
-        module = curriculum.module(module_id)
-    except KeyError:
-        raise CollectError(f"no module '{module_id}' in the curriculum") from None
+    module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
     aliases = _aliases(read_roster(roster))
     summary = CollectSummary()
