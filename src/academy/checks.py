@@ -4,6 +4,8 @@ A test cell in a source notebook looks like this::
 
     from academy.checks import Exercise
     q1 = Exercise("q1-total-cost", points=3)
+    q1.gate("a number", type(total_cost_pct(200, 5, 0.0)).__name__, "float",
+            hint="total_cost_pct should return a number, e.g. 2.5.")
     q1.self_check("USD 5 fee on USD 200, no margin", total_cost_pct(200, 5, 0.0), 2.5,
                   hint="A fee of 5 on 200 is 2.5% of the amount sent.")
     ### BEGIN HIDDEN TESTS
@@ -11,11 +13,23 @@ A test cell in a source notebook looks like this::
     ### END HIDDEN TESTS
     q1.score()
 
-``self_check`` lines are visible to learners: if any fails, ``score()`` raises an AssertionError
-listing the hints, so the cell fails (and nbgrader gives 0). ``check`` lines carry partial credit:
-``score()`` returns points x (weight passed / total weight), which nbgrader reads as the cell's
-score. Values are compared as plain data (numbers, strings, lists, dicts, Series, DataFrames) after
-an exact-type conversion, so an object that claims to equal everything does not pass.
+Three kinds of check, and only one kind earns points:
+
+- ``gate``: a visible check of type, shape, range or presence. It must pass (if it fails, the
+  exercise earns zero and the learner sees its hint) but it carries **no points**: the right shape
+  is not the right answer.
+- ``self_check``: a visible check that compares a value with the reference value. It carries
+  ``weight`` and, if it fails, the exercise earns zero and the learner sees its hint.
+- ``check``: a hidden check that compares a value with the reference value; it carries ``weight``.
+
+``score()`` returns points x (weight of passed value checks / weight of all value checks). The
+expected value of every check is written out in the cell (a literal, arithmetic on literals, or a
+``pd.Series``/``pd.DataFrame`` built from literals), never computed from the notebook's variables:
+``academy audit`` enforces this. In a learner's copy the hidden checks are gone, so ``score()``
+shows which self-checks passed and says the grade also depends on hidden tests; it shows a score
+only when hidden checks ran. Values are compared as plain data (numbers, strings, lists, dicts,
+Series, DataFrames) after an exact-type conversion, so an object that claims to equal everything
+does not pass.
 
 The instructor's grader (``academy grade``) does not trust any of this in the learner's kernel: it
 rewrites test cells into ``observe`` calls that carry no expected values, and compares the observed
@@ -136,6 +150,9 @@ def matches(observed: Any, expected: Any, tol: float = 1e-9) -> bool:
     return type(observed) is type(expected) and bool(observed == expected)
 
 
+GATE, VALUE = "gate", "value"
+
+
 @dataclass
 class CheckResult:
     label: str
@@ -143,37 +160,67 @@ class CheckResult:
     visible: bool
     weight: float
     hint: str = ""
+    kind: str = VALUE
+
+    @property
+    def earns(self) -> float:
+        """The weight this check carries towards the points (gates carry none)."""
+        return 0.0 if self.kind == GATE else self.weight
 
 
 def score_from_results(results: list[CheckResult], points: float) -> tuple[float, list[str]]:
-    """Return (points earned, hints of failed self-checks) for a list of check results.
+    """Return (points earned, hints of failed visible checks) for a list of check results.
 
-    Any failed self-check (visible) gives zero; otherwise points are shared by weight.
+    Any failed visible check (gate or self-check) gives zero. Otherwise the points are shared by
+    weight among the value checks that passed; gates carry no points, so an exercise whose value
+    checks did not run earns nothing.
     """
     failed_visible = [r.hint or r.label for r in results if r.visible and not r.passed]
-    if failed_visible or not results:
+    total = sum(r.earns for r in results)
+    if failed_visible or total <= 0:
         return 0.0, failed_visible
-    total = sum(r.weight for r in results)
-    earned = sum(r.weight for r in results if r.passed)
+    earned = sum(r.earns for r in results if r.passed)
     return round(points * earned / total, 6), []
 
 
-class Score(float):
-    """The points a test cell earned: text form is the number nbgrader reads as partial credit."""
+NOT_A_GRADE = ("This is not your grade: hidden tests also check your answer when your work is "
+               "graded.")
 
-    def __new__(cls, points: float, max_points: float) -> Score:
+
+class Score(float):
+    """The points a test cell earned: text form is the number nbgrader reads as partial credit.
+
+    When no hidden check ran (a learner's copy), the number is not a grade and is not shown: the
+    text says which self-checks passed instead.
+    """
+
+    def __new__(cls, points: float, max_points: float, passed: tuple[str, ...] = (),
+                graded: bool = True) -> Score:
         obj = super().__new__(cls, points)
         obj.max_points = max_points
+        obj.passed = passed
+        obj.graded = graded
         return obj
 
     max_points: float
+    passed: tuple[str, ...]
+    graded: bool
 
     def __repr__(self) -> str:
-        return repr(float(self))
+        if self.graded:
+            return repr(float(self))
+        return (f"Self-checks passed ({len(self.passed)}): {', '.join(self.passed)}. "
+                f"{NOT_A_GRADE}")
 
     def _repr_html_(self) -> str:
-        return (f"<p><strong>Checks passed.</strong> Score for this exercise: {float(self):g} of "
-                f"{self.max_points:g} points (hidden tests may change it when graded).</p>")
+        import html
+
+        if self.graded:
+            return (f"<p><strong>Checks passed.</strong> Score for this exercise: "
+                    f"{float(self):g} of {self.max_points:g} points.</p>")
+        items = "".join(f"<li>&#10003; {html.escape(label)}</li>" for label in self.passed)
+        return (f"<p><strong>Self-checks passed</strong> ({len(self.passed)}):</p><ul>{items}"
+                f"</ul><p>{NOT_A_GRADE}</p>")
 
 
 @dataclass
@@ -184,23 +231,29 @@ class Exercise:
     points: float
     results: list[CheckResult] = field(default_factory=list)
 
+    def gate(self, label: str, observed: Any, expected: Any, *, tol: float = 1e-9,
+             hint: str = "") -> bool:
+        """Record a visible check of type, shape, range or presence: it must pass, it earns
+        no points."""
+        return self._record(label, observed, expected, tol, hint, 0.0, visible=True, kind=GATE)
+
     def self_check(self, label: str, observed: Any, expected: Any, *, tol: float = 1e-9,
                    hint: str = "", weight: float = 1.0) -> bool:
-        """Record a visible check; return whether ``observed`` matches ``expected``."""
+        """Record a visible value check carrying ``weight``; it must pass."""
         return self._record(label, observed, expected, tol, hint, weight, visible=True)
 
     def check(self, label: str, observed: Any, expected: Any, *, tol: float = 1e-9,
               hint: str = "", weight: float = 1.0) -> bool:
-        """Record a graded (usually hidden) check carrying ``weight`` of the points."""
+        """Record a hidden value check carrying ``weight`` of the points."""
         return self._record(label, observed, expected, tol, hint, weight, visible=False)
 
     def _record(self, label: str, observed: Any, expected: Any, tol: float, hint: str,
-                weight: float, visible: bool) -> bool:
+                weight: float, visible: bool, kind: str = VALUE) -> bool:
         with warnings.catch_warnings():
             # nbgrader scores a test cell zero if anything reaches stderr.
             warnings.simplefilter("ignore")
             passed = matches(to_plain(observed), to_plain(expected), tol)
-        self.results.append(CheckResult(label, passed, visible, weight, hint))
+        self.results.append(CheckResult(label, passed, visible, weight, hint, kind))
         return passed
 
     def observe(self, label: str, observed: Any, *, visible: bool,
@@ -224,7 +277,9 @@ class Exercise:
             lines = "\n".join(f"  - {hint}" for hint in failed)
             raise AssertionError(f"{len(failed)} self-check(s) failed for {self.grade_id}:\n"
                                  f"{lines}")
-        return Score(earned, self.points)
+        graded = any(not r.visible for r in self.results)
+        passed = tuple(r.label for r in self.results if r.visible and r.passed)
+        return Score(earned, self.points, passed, graded)
 
 
 _PRISTINE: dict[str, Any] = {}

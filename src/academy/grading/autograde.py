@@ -362,7 +362,8 @@ def score_exercise(test: GradedCell, run: CellRun, expected: Observations) -> Ex
         passed = reached and key in expected and matches(observed[key], expected[key], spec.tol)
         checks.append(CheckOutcome(spec.label, spec.visible, passed,
                                    spec.hint if spec.visible else "", reached))
-        results.append(CheckResult(spec.label, passed, spec.visible, spec.weight, spec.hint))
+        results.append(CheckResult(spec.label, passed, spec.visible, spec.weight, spec.hint,
+                                   spec.kind))
     base = ExerciseResult(test.notebook, test.grade_id, test.points, 0.0, checks=checks)
     if run.status == NOT_RUN:
         base.status, base.reason = R.NOT_RUN, run.reason or "not run"
