@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from academy.explore import StaticFigure, show_figure
+
 ALL = "All"
 FRAME_ORDER = ("Threat", "Victim", "Hero", "Neutral")
 # Okabe & Ito (2008), "Color Universal Design": vermillion, blue, bluish green, grey.
@@ -127,24 +129,30 @@ def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = A
     return figure
 
 
+def explorer_view(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
+                  country: str = ALL, coder: str = "A") -> tuple[StaticFigure, pd.DataFrame]:
+    """Return what the explorer shows for these filters: the chart, with alt text describing
+    this state, and the example headlines as a text table."""
+    chart = show_figure(explorer_figure(corpus, frame, outlet_type, country, coder),
+                        alt=explorer_alt_text(corpus, frame, outlet_type, country, coder))
+    return chart, example_headlines(corpus, frame, outlet_type, country, coder)
+
+
 def frame_explorer(corpus: pd.DataFrame) -> Any:
     """Return an ipywidgets explorer of the corpus: frame, outlet type, country and coder.
 
-    Each redraw shows the chart with alt text describing that state, then the matching example
-    headlines as a text table.
+    Each redraw shows ``explorer_view`` for the chosen filters: the chart with alt text that
+    describes that state, then the matching example headlines as a text table.
     """
     import ipywidgets as widgets
     from IPython.display import display
-
-    from academy.explore import show_figure
 
     def options(column: str) -> list[str]:
         return [ALL, *sorted(str(v) for v in corpus[column].unique())]
 
     def redraw(frame: str, outlet_type: str, country: str, coder: str) -> None:
-        display(show_figure(explorer_figure(corpus, frame, outlet_type, country, coder),
-                            alt=explorer_alt_text(corpus, frame, outlet_type, country, coder)))
-        display(example_headlines(corpus, frame, outlet_type, country, coder))
+        for part in explorer_view(corpus, frame, outlet_type, country, coder):
+            display(part)
 
     return widgets.interactive(
         redraw,
