@@ -333,6 +333,23 @@ def test_named_people_appear_only_in_victim_and_hero_headlines(solved: dict[str,
     assert len(named) < len(corpus) / 5
 
 
+def test_cells_that_use_answers_say_so_before_the_answers_exist(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """As in the learner book (solutions blank), no cell outside the exercises raises: the ones
+    that need answers print which exercise to do first."""
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    namespace: dict[str, Any] = {}
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if (cell.cell_type != "code" or "interactive" in cell.metadata.get("tags", [])
+                or meta.get("solution") or meta.get("grade")):
+            continue
+        exec(compile(cell.source, meta["grade_id"], "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert "answer Exercise 4 first" in printed
+    assert "from Exercises 4 and 5: answer them" in printed
+
+
 # --- the explorer -------------------------------------------------------------------------------
 
 def test_frames_differ_by_hatching_and_letter_as_well_as_colour() -> None:
