@@ -122,3 +122,14 @@ def test_canvas_export_puts_each_grade_on_its_learner(round_trip: dict[str, Any]
     assert by_id == {**{LEARNERS[s][2]: f"{round(p * 20 / 28, 2):g}" for s, p in POINTS.items()},
                      "1099": ""}
     assert len(result.written) == 4 and not result.skipped
+
+
+def test_exercise_export_names_exercises_as_learners_saw_them(round_trip: dict[str, Any]) -> None:
+    from academy.grading.export import export
+
+    rows = list(csv.DictReader(io.StringIO(export("exercises",
+                                                  course=round_trip["course"]).text)))
+    li = {r["exercise"]: float(r["score"]) for r in rows if r["student_id"] == "li"}
+    assert li["Exercise 7 — Who is cheapest?"] == 0
+    assert li["Exercise 1 — The cost of one transfer"] == 3
+    assert not any(r["exercise"].endswith("-tests") for r in rows)

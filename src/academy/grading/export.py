@@ -6,6 +6,9 @@ encoding, and who was written or left out, and why). Adding a format is one edit
 the tuple that builds :data:`FORMATS`; the ``academy export --format`` choices come from it.
 
 - ``csv``: one row per student and module (``student_id,module,score,max_score,...``).
+- ``exercises``: one row per student and autograded exercise, the exercise named as the learner
+  saw it (``Exercise 1 — The cost of one transfer``), with its score and the reason for lost
+  points.
 - ``moodle``: Moodle's *Import grades > CSV file*: an identifier column and one column per
   module. Moodle's importer (``grade/import/csv/classes/load_data.php``) aborts the whole import
   on one unknown identifier (``check_user_exists``), turns an empty cell or ``-`` into "no grade",
@@ -63,6 +66,8 @@ class ExportRequest:
     maximum: dict[str, float] = field(default_factory=dict)
     identifier: str = "id_number"
     leave_out_unknown: bool = False
+    root: Path | None = None
+    course: Path | str | None = None
 
 
 @dataclass
@@ -201,6 +206,35 @@ def write_csv(request: ExportRequest) -> ExportResult:
     return result
 
 
+# -- exercises ----------------------------------------------------------------------------------
+def write_exercises(request: ExportRequest) -> ExportResult:
+    """One row per learner and autograded exercise, named as the learner saw it."""
+    from academy.curriculum import load_curriculum
+    from academy.grading.layout import grading_layout
+    from academy.grading.results import load_results
+    from academy.grading.titles import module_exercise_titles, title_of
+
+    curriculum = load_curriculum(request.root)
+    layout = grading_layout(curriculum.root, request.course)
+    wanted = {(r.student_id, r.module) for r in request.rows}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["student_id", "module", "exercise", "score", "points", "reason"])
+    result = ExportResult("")
+    for module_id in sorted({m for _, m in wanted}, key=list(request.titles).index):
+        titles = module_exercise_titles(curriculum.module(module_id))
+        for submission in load_results(layout, module_id):
+            if (submission.student, module_id) not in wanted:
+                continue
+            for ex in submission.exercises:
+                writer.writerow([submission.student, module_id, title_of(titles, ex.grade_id),
+                                 fixed(ex.score, 6), fixed(ex.points, 6), ex.reason])
+            result.written.append(f"{submission.student}: {module_id}, "
+                                  f"{len(submission.exercises)} exercises")
+    result.text = out.getvalue()
+    return result
+
+
 # -- moodle -------------------------------------------------------------------------------------
 def _moodle_known(template: Path, label: str) -> set[str]:
     """Return the identifiers in a Moodle grade export (CSV) under column ``label``."""
@@ -315,7 +349,8 @@ def _canvas_column(header: list[str], module_id: str, title: str) -> int:
             return i
     raise ExportError(f"the Canvas template has no column for module '{module_id}' (looked for "
                       f"'{title} (<id>)' or '{module_id} (<id>)'); create the assignment in "
-                      "Canvas and export the gradebook again")
+                      "Canvas and export the gradebook again, or choose the modules to export "
+                      "with --module")
 
 
 def _number(text: str) -> Decimal | None:
@@ -435,6 +470,8 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
                            "per module", write_moodle),
     ExportFormat("canvas", "fills the gradebook CSV exported from Canvas (--template)",
                  write_canvas),
+    ExportFormat("exercises", "one row per learner and exercise, titled as in the notebook",
+                 write_exercises),
 )}
 
 
@@ -470,7 +507,7 @@ def export(fmt: str, *, root: Path | None = None, course: Path | str | None = No
     if hold_unfinished:
         rows = [r for r in rows if not r.needs_manual_grade]
     request = ExportRequest(rows, titles, people, template, dict(maximum or {}),
-                            moodle_identifier, leave_out_unknown)
+                            moodle_identifier, leave_out_unknown, curriculum.root, course)
     result = FORMATS[fmt].write(request)
     if unfinished and hold_unfinished:
         result.skipped += [f"{_who(r.student_id, people)}: {titles[r.module]}: reflection not "
