@@ -69,7 +69,8 @@ def test_canvas_names_keep_letters_of_every_script(tmp_path: Path) -> None:
 
 
 def test_canvas_names_match_the_roster_without_user_ids(tmp_path: Path) -> None:
-    """With a roster of names only, the sortable name decides; unknown ids do not matter."""
+    """``get_user_name``: the sortable name, down-cased and squashed, matches the roster's
+    "First Last" name in any word order; user ids the roster does not know do not matter."""
     archive = make_zip(tmp_path / "submissions.zip", {
         "núñezjosé_2001_88001_remittances.ipynb": notebook("jose"),
         "李小龙_2003_88003_remittances.ipynb": notebook("li")})
@@ -107,6 +108,8 @@ def test_canvas_group_submission_is_copied_to_every_member(tmp_path: Path) -> No
 
 
 def test_group_members_with_different_files_are_refused(tmp_path: Path) -> None:
+    """Two members of one group each with a file (not how ``representatives`` zips a group
+    assignment): which is the group's is not guessed."""
     archive = make_zip(tmp_path / "submissions.zip", {
         "петровиван_1002_88002_remittances.ipynb": notebook("ivan"),
         "núñezjosé_1001_88001_remittances.ipynb": notebook("jose")})
@@ -152,6 +155,8 @@ def test_canvas_export_keeps_excused_and_reports_it() -> None:
 
 
 def test_canvas_export_reports_learners_missing_from_the_template(tmp_path: Path) -> None:
+    """``process_student`` only knows rows in the file: a learner without one gets nothing in
+    Canvas, so the summary says so."""
     people = read_roster(ROSTER)
     people["new"] = {"student_id": "new", "name": "Late Enrolment", "lms_id": "1200"}
     req = ExportRequest(rows(jose=14, new=7), TITLES, people, FIXTURES / "canvas_gradebook.csv")
@@ -195,6 +200,8 @@ def test_non_utf8_template_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_canvas_read_only_column_and_missing_points_are_refused(tmp_path: Path) -> None:
+    """``readonly_assignment?``: ``@pp_row[...] =~ /read\\s+only/``; ``process_pp`` needs the
+    points possible to scale to."""
     text = (FIXTURES / "canvas_gradebook.csv").read_text(encoding="utf-8")
     template = tmp_path / "readonly.csv"
     template.write_text(text.replace(",20.00,", ",(read only),"), encoding="utf-8")
@@ -209,6 +216,7 @@ def test_canvas_read_only_column_and_missing_points_are_refused(tmp_path: Path) 
 
 
 def test_canvas_template_that_is_not_a_gradebook_is_refused(tmp_path: Path) -> None:
+    """``row_has_student_headers?`` would raise ``InvalidHeaderRow`` on this file."""
     template = tmp_path / "other.csv"
     template.write_text("Name,Score\nAda,3\n", encoding="utf-8")
     with pytest.raises(ExportError, match="not a Canvas gradebook export"):

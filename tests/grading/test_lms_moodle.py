@@ -149,7 +149,8 @@ def test_moodle_never_writes_an_identifier_moodle_does_not_know() -> None:
 
 
 def test_moodle_export_leaves_out_identifiers_missing_from_moodle(tmp_path: Path) -> None:
-    """With Moodle's own grade export as --template, identifiers not in it are left out."""
+    """``check_user_exists`` aborts on an ID number Moodle lacks: with Moodle's own grade export
+    as --template (fixture shaped as its CSV export), identifiers not in it are left out."""
     people = roster()
     people["ivan"]["id_number"] = "S-9999"
     request = ExportRequest([row("jose", 21), row("ivan", 7)], TITLES, people,
@@ -187,6 +188,7 @@ def test_moodle_export_scales_to_the_grade_item_maximum_and_says_how() -> None:
 
 
 def test_moodle_export_by_email_uses_the_roster_column() -> None:
+    """``map_user_data_with_value``: ``useremail`` maps the column to the user's ``email``."""
     result = write_moodle(ExportRequest([row("li", 14)], TITLES, roster(), identifier="email"))
     assert table(result.text) == [["Email address", TITLES["remittances"]],
                                   ["li.xiaolong@uni.example", "14"]]
