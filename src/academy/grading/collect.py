@@ -40,6 +40,11 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from academy.curriculum import Module
+    from academy.grading.layout import GradingLayout
 
 MOODLE_PLUGIN = r"_assign(?:submission|feedback)_(?P<plugin>[a-z]+)"
 MOODLE_FOLDER = re.compile(rf"^(?P<prefix>[^_]+?)(?:_(?P<id>\d+))?{MOODLE_PLUGIN}_?$")
@@ -377,6 +382,102 @@ def _notebook_name(filename: str, notebooks: list[str]) -> str:
 
 
 # -- the pipeline -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Placement:
+    """One file for one learner: where it came from, and the group it was shared by, if any."""
+
+    student: str
+    filename: str
+    content: bytes | Path
+    origin: str
+    group: str = ""
+
+
+def match_entries(entries: list[tuple[str, bytes | Path]], module: Module, people: Roster,
+                  groups: bool, summary: CollectSummary) -> list[Placement]:
+    """Return a placement per (file, learner); files that match nobody, or several learners,
+    are reported in ``summary`` and left out."""
+    placements: list[Placement] = []
+    for name, content in entries:
+        entry = parse_entry(name, module.id)
+        if entry is None:
+            continue
+        if not entry.filename.endswith(".ipynb") and entry.filename != "timestamp.txt":
+            summary.notes.append(f"skipped {name}: not a notebook")
+            continue
+        match = resolve(entry, people, groups=groups)
+        if not match.students:
+            (summary.ambiguous if match.ambiguous else summary.unmatched).append(
+                f"NOT imported {name}: {match.problem}")
+            continue
+        filename = entry.filename
+        if filename.endswith(".ipynb"):
+            filename = _notebook_name(filename, list(module.notebooks))
+        members, group = set(match.students), match.group
+        if groups and not group and len(members) == 1:  # a Canvas group's representative
+            student = next(iter(members))
+            group, members = people.group(people.rows.get(student, {}).get("group", ""))
+            if len(members) < 2:
+                group, members = "", {student}
+        placements += [Placement(m, filename, content, name, group) for m in sorted(members)]
+    return placements
+
+
+def assign_files(placements: list[Placement],
+                 summary: CollectSummary) -> dict[str, dict[str, Placement]]:
+    """Return {student: {file name: placement}}: a learner's own file, else the group's copy.
+
+    Refused (and reported): two own files with one name for one learner; a group whose members
+    handed in different files; a group copy for a learner who has their own submission.
+    """
+    plan: dict[str, dict[str, Placement]] = {}
+    for own in (p for p in placements if not p.group):
+        previous = plan.get(own.student, {}).get(own.filename)
+        if previous is not None:
+            summary.ambiguous.append(f"NOT imported {own.origin}: {own.student} already has "
+                                     f"{own.filename} from {previous.origin}; remove one of "
+                                     "the two")
+            continue
+        plan.setdefault(own.student, {})[own.filename] = own
+    shared: dict[tuple[str, str], list[Placement]] = {}
+    for copy in (p for p in placements if p.group):
+        shared.setdefault((copy.group, copy.filename), []).append(copy)
+    for (group, filename), copies in shared.items():
+        if len({_bytes(c.content) for c in copies}) > 1:
+            origins = sorted({c.origin for c in copies})
+            summary.ambiguous.append(f"NOT imported {filename} of group {group}: different "
+                                     f"files from {', '.join(origins)}")
+            continue
+        for copy in copies:
+            if copy.student in plan and not any(p.group for p in plan[copy.student].values()):
+                summary.ambiguous.append(f"NOT copied {copy.origin} (group {group}) to "
+                                         f"{copy.student}: they have their own submission in "
+                                         "the download")
+                continue
+            plan.setdefault(copy.student, {}).setdefault(filename, copy)
+    return plan
+
+
+def write_submissions(plan: dict[str, dict[str, Placement]], layout: GradingLayout,
+                      module_id: str, summary: CollectSummary) -> None:
+    """Replace each planned learner's submission folder with their files."""
+    for student, files in sorted(plan.items()):
+        target = layout.submission(module_id, student)
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True, exist_ok=True)
+        summary.collected[student] = []
+        for filename, placement in sorted(files.items()):
+            destination = target / Path(filename).name
+            if isinstance(placement.content, Path):
+                shutil.copyfile(placement.content, destination)
+            else:
+                destination.write_bytes(placement.content)
+            summary.collected[student].append(destination.name)
+            if placement.group:
+                summary.notes.append(f"{student}: {destination.name} copied from "
+                                     f"{placement.origin} (group {placement.group})")
+
+
 def collect_submissions(module_id: str, path: Path, *, root: Path | None = None,
                         course: Path | str | None = None, roster: Path | None = None,
                         groups: bool = False) -> CollectSummary:
@@ -396,75 +497,11 @@ def collect_submissions(module_id: str, path: Path, *, root: Path | None = None,
         raise CollectError("--groups needs a roster with a 'group' column naming each "
                            "learner's group")
     summary = CollectSummary()
-    planned: dict[str, dict[str, tuple[bytes | Path, str]]] = {}
-    own: set[str] = set()
-    copies: list[tuple[str, str, bytes | Path, str]] = []
-    for name, content in read_entries(path, summary.notes):
-        entry = parse_entry(name, module.id)
-        if entry is None:
-            continue
-        if not entry.filename.endswith(".ipynb") and entry.filename != "timestamp.txt":
-            summary.notes.append(f"skipped {name}: not a notebook")
-            continue
-        match = resolve(entry, people, groups=groups)
-        if not match.students:
-            (summary.ambiguous if match.ambiguous else summary.unmatched).append(
-                f"NOT imported {name}: {match.problem}")
-            continue
-        filename = entry.filename
-        if filename.endswith(".ipynb"):
-            filename = _notebook_name(filename, list(module.notebooks))
-        members = set(match.students)
-        if groups and not match.group and len(members) == 1:
-            student = next(iter(members))
-            group, members = people.group(people.rows.get(student, {}).get("group", ""))
-            members = members or {student}
-            if len(members) > 1:
-                match = Match(students=(student,), group=group)
-        if match.group:
-            for member in sorted(members):
-                copies.append((member, filename, content, f"{name} (group {match.group})"))
-            continue
-        student = match.students[0]
-        if filename in planned.get(student, {}):
-            previous = planned[student][filename][1]
-            summary.ambiguous.append(f"NOT imported {name}: {student} already has "
-                                     f"{filename} from {previous}; remove one of the two")
-            continue
-        planned.setdefault(student, {})[filename] = (content, name)
-        own.add(student)
-    by_group: dict[tuple[str, str], list[tuple[str, bytes | Path, str]]] = {}
-    for member, filename, content, origin in copies:
-        by_group.setdefault((origin.rsplit(" (group ", 1)[1], filename), []).append(
-            (member, content, origin))
-    for (group, filename), shares in by_group.items():
-        versions = {_bytes(content) for _, content, _ in shares}
-        if len(versions) > 1:
-            origins = sorted({origin.rsplit(" (group ", 1)[0] for _, _, origin in shares})
-            summary.ambiguous.append(f"NOT imported {filename} of group {group}: different "
-                                     f"files from {', '.join(origins)}")
-            continue
-        for member, content, origin in shares:
-            if member in own:
-                summary.ambiguous.append(f"NOT copied {origin} to {member}: {member} has "
-                                         "their own submission in the download")
-                continue
-            planned.setdefault(member, {}).setdefault(filename, (content, origin))
-    for student, files in sorted(planned.items()):
-        target = layout.submission(module.id, student)
-        shutil.rmtree(target, ignore_errors=True)
-        target.mkdir(parents=True, exist_ok=True)
-        summary.collected[student] = []
-        for filename, (content, origin) in sorted(files.items()):
-            destination = target / Path(filename).name
-            if isinstance(content, Path):
-                shutil.copyfile(content, destination)
-            else:
-                destination.write_bytes(content)
-            summary.collected[student].append(destination.name)
-            if "(group " in origin:
-                summary.notes.append(f"{student}: {destination.name} copied from {origin}")
-    missing = sorted(set(people.rows) - set(planned))
+    entries = read_entries(path, summary.notes)
+    placements = match_entries(entries, module, people, groups, summary)
+    plan = assign_files(placements, summary)
+    write_submissions(plan, layout, module.id, summary)
+    missing = sorted(set(people.rows) - set(plan))
     if missing:
         summary.notes.append(f"no submission from {len(missing)} roster learners: "
                              + ", ".join(missing))
