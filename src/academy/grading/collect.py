@@ -3,9 +3,10 @@
 Sources: a folder (or zip) of ``<student_id>/<notebook>.ipynb``; Moodle's "Download all
 submissions" zip; Canvas's submissions zip. Every file is matched to exactly one learner of the
 roster, or reported and not imported. The pipeline: :func:`read_entries` (zips with unsafe
-entries are refused before anything is written) → :func:`parse_entry` (what the LMS file name
-says: a name, an LMS id, a group, late) → :func:`Roster.resolve` (who that is) →
-:func:`collect_submissions` (copy, and report).
+entries are refused before anything is written) → :func:`match_entries` (:func:`parse_entry`:
+what the LMS file name says, a name, an LMS id, late; :func:`resolve`: who that is) →
+:func:`assign_files` (one file per learner and notebook; group copies) →
+:func:`write_submissions`.
 
 File names, as the LMSs write them:
 
