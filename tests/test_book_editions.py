@@ -21,15 +21,6 @@ from academy.pages import (
 from conftest import edit_yaml
 
 
-@pytest.fixture(scope="session")
-def instructor_book(released: Path, course_dir: Path) -> Path:
-    """The instructor edition, built from the scratch release; its HTML folder."""
-    from academy.book import build_book
-    from conftest import REPO
-
-    return build_book(root=REPO, course=course_dir, edition="instructor").parent
-
-
 def _straight_quotes(text: str) -> str:
     """Return ``text`` with the typographic quotes that Sphinx puts in prose made straight."""
     return text.translate(str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"',
