@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from academy.curriculum import Curriculum, CurriculumError, Module, read_yaml, validate_against_schema
+from academy.curriculum import (
+    Curriculum,
+    CurriculumError,
+    Module,
+    read_yaml,
+    validate_against_schema,
+)
 
 FACILITATION_FILE = "facilitation.yml"
 PROGRAMME_FILE = Path("facilitation") / "programme.yml"
@@ -290,8 +296,9 @@ def check_facilitation(facilitation: Facilitation, path: Path) -> list[str]:
         check_exercise(step.exercise, f"session.classroom[{i}].exercise")
     for i, role in enumerate(facilitation.roles):
         if role.stakeholder not in module.stakeholders:
-            problems.append(f"{path}: role_play.roles[{i}].stakeholder: '{role.stakeholder}' is "
-                            f"not among the module's stakeholders ({', '.join(module.stakeholders)})")
+            problems.append(f"{path}: role_play.roles[{i}].stakeholder: '{role.stakeholder}' "
+                            "is not among the module's stakeholders "
+                            f"({', '.join(module.stakeholders)})")
         for j, evidence in enumerate(role.evidence):
             field = f"role_play.roles[{i}].evidence[{j}]"
             check_exercise(evidence.exercise, f"{field}.exercise")

@@ -396,6 +396,14 @@ def global_classroom_markdown(curriculum: Curriculum, facilitations: list[Facili
     return "\n".join(lines) + "\n"
 
 
+def _image_writer(write: Callable[[Path, bytes], None],
+                  folder: Path) -> Callable[[str, bytes], None]:
+    def write_image(name: str, png: bytes) -> None:
+        write(folder / name, png)
+
+    return write_image
+
+
 def write_facilitation_pages(curriculum: Curriculum, out: Path,
                              write: Callable[[Path, bytes], None]) -> None:
     """Write the programme page and every module's facilitation pages under ``out``."""
@@ -411,8 +419,8 @@ def write_facilitation_pages(curriculum: Curriculum, out: Path,
             f, programme, curriculum.founding_publication).encode())
         write(folder / "exemplars.md", exemplars_markdown(f).encode())
         write(folder / "misconceptions.md", misconceptions_markdown(f).encode())
-        write(folder / "handouts.md", handouts_markdown(
-            f, curriculum.root, lambda name, png, folder=folder: write(folder / name, png)).encode())
+        write(folder / "handouts.md",
+              handouts_markdown(f, curriculum.root, _image_writer(write, folder)).encode())
 
 
 def facilitation_toc_part(curriculum: Curriculum) -> dict[str, Any]:
