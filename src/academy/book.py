@@ -57,7 +57,7 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None,
 
     The instructor edition also has the facilitator's pages (session plans, role cards, ...).
     """
-    from academy.facilitation_pages import facilitation_toc_part
+    from academy.facilitation_pages import facilitation_toc_parts
 
     book_dir = curriculum.root / "book" if book_dir is None else book_dir
     parts = [
@@ -70,7 +70,7 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None,
         {"caption": "Reference", "chapters": _present(book_dir, REFERENCE_PAGES)},
     ]
     if edition == "instructor":
-        parts.insert(-1, facilitation_toc_part(curriculum))
+        parts[-1:-1] = facilitation_toc_parts(curriculum)
     return {"format": "jb-book", "root": "intro", "parts": [p for p in parts if p["chapters"]]}
 
 

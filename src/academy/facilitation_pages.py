@@ -423,10 +423,16 @@ def write_facilitation_pages(curriculum: Curriculum, out: Path,
               handouts_markdown(f, curriculum.root, _image_writer(write, folder)).encode())
 
 
-def facilitation_toc_part(curriculum: Curriculum) -> dict[str, Any]:
-    """Return the instructor edition's table-of-contents part for the facilitator's pages."""
-    chapters: list[dict[str, Any]] = [{"file": PROGRAMME_PAGE}]
+def facilitation_toc_parts(curriculum: Curriculum) -> list[dict[str, Any]]:
+    """Return the instructor edition's table-of-contents parts for the facilitator's pages.
+
+    One part for the programme and one per module, with flat chapters: nested sections would
+    give the theme's navigation collapsible toggles without an accessible name.
+    """
+    parts: list[dict[str, Any]] = [{"caption": "Facilitator's edition",
+                                    "chapters": [{"file": PROGRAMME_PAGE}]}]
     for module in curriculum.modules:
-        pages = [module_page_path(module.id, p) for p in MODULE_PAGES]
-        chapters.append({"file": pages[0], "sections": [{"file": p} for p in pages[1:]]})
-    return {"caption": "Facilitator's edition", "chapters": chapters}
+        parts.append({"caption": f"Facilitator's kit: {module.title}",
+                      "chapters": [{"file": module_page_path(module.id, p)}
+                                   for p in MODULE_PAGES]})
+    return parts
