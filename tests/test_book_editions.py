@@ -246,7 +246,9 @@ def test_offline_pack_holds_the_book_notebooks_data_and_no_secrets(curriculum, r
              if p.is_file() and p.suffix in (".ipynb", ".html", ".js", ".md", ".txt", ".yml")}
     assert _leaks(curriculum, texts) == []
     assert _facilitation_leaks(curriculum, texts) == []
-    assert not [n for n in names if "facilitation" in n]
+    assert not [n for n in names if n.endswith("facilitation.yml")
+                or "/book/facilitation/" in n or n.endswith("/programme.yml")
+                and "/facilitation/" in n]
 
 
 @pytest.mark.slow
@@ -315,3 +317,26 @@ def test_learner_book_loads_no_mathjax_and_shows_its_formula_as_mathml(learner_b
     assert "<mfrac>" in (learner_book / "glossary.html").read_text()
     for page in learner_book.rglob("*.html"):
         assert "mathjax@" not in page.read_text() and "tex-mml-chtml" not in page.read_text()
+
+
+def test_a_changed_table_of_contents_rebuilds_every_page(repo_copy, released, course_dir,
+                                                          monkeypatch):
+    import subprocess
+
+    from academy import book
+
+    commands: list[list[str]] = []
+
+    def fake_build(command, **kwargs):
+        commands.append(command)
+        html = Path(command[command.index("--path-output") + 1]) / "_build" / "html"
+        html.mkdir(parents=True, exist_ok=True)
+        (html / "index.html").write_text("<html></html>")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(book.subprocess, "run", fake_build)
+    for _ in range(2):
+        book.build_book(root=repo_copy, course=course_dir, edition="instructor")
+    (repo_copy / "book" / "hosting.md").unlink()
+    book.build_book(root=repo_copy, course=course_dir, edition="instructor")
+    assert ["--all" in c for c in commands] == [True, False, True]

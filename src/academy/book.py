@@ -338,11 +338,17 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)
     build_root = curriculum.root / "book" / "_build" / edition
+    toc_file = build_root / "src" / "_toc.yml"
+    toc_before = toc_file.read_bytes() if toc_file.is_file() else b""
     sources = generate_book_sources(curriculum, layout.release, build_root / "src", edition)
     ensure_interpreter_bin_on_path()
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet",
                "--path-output", str(build_root)]
+    if toc_file.read_bytes() != toc_before:
+        # Sphinx rewrites only changed pages, so every other page would keep the old
+        # navigation; executed notebooks still come from the execution cache.
+        command.append("--all")
     result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():

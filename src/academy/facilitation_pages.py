@@ -207,9 +207,9 @@ def misconceptions_markdown(facilitation: Facilitation) -> str:
     lines += ["## Exercise by exercise: plausible mistakes and the self-check hints", "",
               "The plausible wrong answers come from the module's exercise audit "
               "(`wrong_answers.yml`: each earns at most a third of the points); the hints are "
-              "what the visible self-checks tell a learner. After grading, `academy report` "
-              "lists the self-check messages your own class failed most often: compare them "
-              "with this list before the next session.", ""]
+              "what the visible self-checks tell a learner. After grading, `academy report "
+              f"{module.id}` lists the self-check messages your own class failed most often: "
+              "compare them with this list before the next session.", ""]
     for grade_id, exercise in facilitation.exercises.items():
         whys = facilitation.wrong_answers.get(grade_id, ())
         if not whys and not exercise.self_check_hints:
@@ -370,7 +370,7 @@ def global_classroom_markdown(curriculum: Curriculum, facilitations: list[Facili
             sessions.append(f"[{m.title}]({m.id}/session-plan.md): {f.session_minutes}-minute "
                             f"session with the role play ({len(f.roles)} roles)")
             study.append(f"{m.title}: notebook and reflection (about "
-                         f"{m.exercise_minutes / 60:g} hours)")
+                         f"{m.exercise_minutes / 60:.1f} hours)")
             field.append(" ".join(_cell(m.activities[k]) for k in ("study_mission", "mentoring")
                                   if k in m.activities) or "Mentoring on the week's exercises.")
         if week in extra:
