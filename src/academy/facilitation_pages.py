@@ -324,7 +324,8 @@ def handouts_markdown(facilitation: Facilitation, root: Path,
     for i, printout in enumerate(facilitation.printouts, 1):
         table = printout_table(printout, root)
         info = describe(printout.dataset, root)
-        lines += ["", f"## Handout {i}: {printout.title}", "", "```{container} handout", ""]
+        # Four backticks: the container holds a ```{figure} block of its own.
+        lines += ["", f"## Handout {i}: {printout.title}", "", "````{container} handout", ""]
         if printout.chart_value:
             png, alt = printout_chart(printout, table)
             name = f"handout-{i}.png"
@@ -337,7 +338,7 @@ def handouts_markdown(facilitation: Facilitation, root: Path,
         sources = "; ".join(f"{s.publisher} ({s.year}), {s.title}" for s in info.sources)
         synthetic = " Synthetic data, generated for teaching." if info.synthetic else ""
         lines += [f"*Source*: {info.title}, from {sources}; licence {info.licence}.{synthetic}",
-                  "", "```"]
+                  "", "````"]
     return "\n".join(lines) + "\n"
 
 

@@ -102,3 +102,22 @@ def test_print_shows_only_the_article(chromium, instructor_book_url, curriculum)
     assert hidden
     assert page.locator("article").first.is_visible()
     context.close()
+
+
+def test_each_handout_is_one_block_with_its_table_chart_and_source(chromium, instructor_book_url,
+                                                                   curriculum):
+    from academy.facilitation import load_facilitation
+
+    context = new_context(chromium)
+    page = context.new_page()
+    for module in curriculum.modules:
+        kit = load_facilitation(module)
+        page.goto(f"{instructor_book_url}/facilitation/{module.id}/handouts.html")
+        blocks = page.evaluate("""() => Array.from(document.querySelectorAll('.handout'))
+            .map(b => ({tables: b.querySelectorAll('table').length,
+                        images: b.querySelectorAll('img').length,
+                        source: b.textContent.includes('Source')}))""")
+        expected = [{"tables": 1, "images": 1 if p.chart_value else 0, "source": True}
+                    for p in kit.printouts]
+        assert blocks == expected, module.id
+    context.close()
