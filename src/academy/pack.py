@@ -9,6 +9,9 @@ tree* with the repository's layout but the learner notebooks in place of the sou
 - ``curriculum/``, ``datasets/``, ``src/academy/``, ``pyproject.toml``, ``environment.yml``: what
   the notebooks need to run.
 
+Instructors get a separate *instructor pack* (``assemble_instructor_pack``): the instructor
+edition of the book with its facilitator's pages, which must never reach the learner tree.
+
 The same tree, committed to the ``learner`` branch of a public repository, is what the book's
 Binder, JupyterHub and Colab links launch.
 """
@@ -68,6 +71,26 @@ instructor asks. The book's *Learner guide* says more.
 {contents}
 """
 
+INSTRUCTOR_PACK_FOLDER = "global-classroom-instructor"
+INSTRUCTOR_PACK_NAME = "global-classroom-instructor-pack.zip"
+INSTRUCTOR_START_HERE = """\
+# Global Classroom instructor pack
+
+For instructors and facilitators only. This pack holds the instructor edition of the book: the
+reference solutions, the rubrics, and the facilitator's pages (session plans, role cards,
+exemplar reflections, misconceptions, printable handouts). Do not give it to learners; they have
+the course pack.
+
+Open `book/index.html` in a web browser (double-click it); it works without a network.
+
+- **Running the programme**: `book/facilitation/global-classroom.html`, the six-week schedule and
+  the dialogue across modules.
+- **Each module's kit**: `book/facilitation/<module>/session-plan.html`, with links to its role
+  cards, exemplars, misconceptions and handouts.
+- **Printing**: open a role-card or handout page and print it on A4 (File → Print). Each role card
+  and each handout comes out on its own page; the site's menus are not printed.
+"""
+
 
 class PackError(RuntimeError):
     """The course pack could not be assembled; the message names the missing piece."""
@@ -124,10 +147,24 @@ def copy_toolkit_and_data(root: Path, tree: Path) -> None:
             shutil.copy2(root / name, tree / name)
 
 
-def write_start_here(tree: Path) -> None:
-    """Write the offline set-up guide as Markdown and as a page that opens from disk."""
+def _write_start_pages(tree: Path, text: str, title: str) -> None:
+    """Write ``text`` as START-HERE.md and as START-HERE.html, a page that opens from disk."""
     from markdown_it import MarkdownIt
 
+    (tree / "START-HERE.md").write_text(text, encoding="utf-8")
+    body = MarkdownIt("commonmark").render(text.replace("`book/index.html`",
+                                                        "[book/index.html](book/index.html)"))
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{title}</title>"
+            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
+            "line-height:1.5;color:#222}code,pre{background:#f3f3f3}</style></head>\n"
+            f"<body><main>\n{body}</main></body></html>\n")
+    (tree / "START-HERE.html").write_text(page, encoding="utf-8")
+
+
+def write_start_here(tree: Path) -> None:
+    """Write the offline set-up guide as Markdown and as a page that opens from disk."""
     rows = [("book/", "the book (open book/index.html)"),
             ("modules/", "the learner notebooks, one folder per module"),
             ("datasets/", "the course datasets and their sources (datapackage.yaml)"),
@@ -135,17 +172,8 @@ def write_start_here(tree: Path) -> None:
             ("src/academy/", "the course toolkit used by the notebooks"),
             ("environment.yml, pyproject.toml", "the Python environment")]
     contents = "\n".join(f"- `{name}`: {what}" for name, what in rows)
-    text = START_HERE.format(contents=contents)
-    (tree / "START-HERE.md").write_text(text, encoding="utf-8")
-    body = MarkdownIt("commonmark").render(text.replace("`book/index.html`",
-                                                        "[book/index.html](book/index.html)"))
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>Global Classroom course pack</title>"
-            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
-            "line-height:1.5;color:#222}code,pre{background:#f3f3f3}</style></head>\n"
-            f"<body><main>\n{body}</main></body></html>\n")
-    (tree / "START-HERE.html").write_text(page, encoding="utf-8")
+    _write_start_pages(tree, START_HERE.format(contents=contents),
+                       "Global Classroom course pack")
 
 
 def zip_tree(tree: Path, archive: Path) -> int:
@@ -175,6 +203,32 @@ def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
              for name in ("book", "modules", "datasets", "src", "curriculum")}
     return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
                       parts=parts)
+
+
+def assemble_instructor_pack(curriculum: Curriculum, instructor_html: Path,
+                             output: Path) -> PackReport:
+    """Zip the built instructor edition, with its facilitator's pages, for offline teaching.
+
+    A separate pack from the learners' one: it holds reference solutions, rubrics and exemplar
+    reflections, so it is never committed to the learner branch or given to learners.
+    """
+    from academy.facilitation_pages import MODULE_PAGES, PROGRAMME_PAGE, module_page_path
+
+    expected = [PROGRAMME_PAGE] + [module_page_path(m.id, page) for m in curriculum.modules
+                                   for page in MODULE_PAGES]
+    missing = [p for p in expected if not (instructor_html / f"{p}.html").is_file()]
+    if not (instructor_html / "index.html").is_file() or missing:
+        raise PackError(f"{instructor_html}: no built instructor edition with the facilitator's "
+                        f"pages (missing: {', '.join(missing[:3]) or 'index.html'}); run "
+                        "`academy book --edition instructor` first")
+    tree = output.parent / INSTRUCTOR_PACK_FOLDER
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    shutil.copytree(instructor_html, tree / "book", ignore=shutil.ignore_patterns(*BOOK_SKIP))
+    _write_start_pages(tree, INSTRUCTOR_START_HERE, "Global Classroom instructor pack")
+    files = zip_tree(tree, output)
+    return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
+                      parts={"book": _folder_size(tree / "book")})
 
 
 def build_pack(*, root: Path | None = None, course: Path | str | None = None,

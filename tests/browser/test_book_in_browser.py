@@ -6,27 +6,16 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import pytest
 
-from browser.browser_support import PageVisit, new_context, visit, weights_table
+from browser.browser_support import PageVisit, local_target, new_context, visit, weights_table
 
 pytestmark = pytest.mark.slow
 
 PAGE_WEIGHT_LIMIT = 1024 * 1024
 SERIOUS = {"serious", "critical"}
-
-
-def _local_target(book: Path, base: str, href: str) -> tuple[Path, str] | None:
-    """Return the file and fragment an internal link points to, or None for external links."""
-    if not href.startswith(base):
-        return None
-    parsed = urlparse(href)
-    path = book / unquote(parsed.path).lstrip("/")
-    if path.is_dir():
-        path = path / "index.html"
-    return path, parsed.fragment
 
 
 def test_every_page_loads_without_console_errors_or_failed_requests(book_visits):
@@ -46,7 +35,7 @@ def test_no_internal_link_is_broken(book_visits, learner_book, book_url):
     ids: dict[Path, set[str]] = {}
     for page, record in book_visits.items():
         for href in record.links:
-            target = _local_target(learner_book, book_url, href)
+            target = local_target(learner_book, book_url, href)
             if target is None:
                 continue
             path, fragment = target
