@@ -15,6 +15,8 @@ from browser.browser_support import PageVisit, new_context, visit, weights_table
 pytestmark = pytest.mark.slow
 
 PAGE_WEIGHT_LIMIT = 1024 * 1024
+FIRST_VISIT_LIMIT = 1000 * 1000  # bytes, uncompressed: the theme and the heaviest page
+LATER_PAGE_LIMIT = 250 * 1024
 SERIOUS = {"serious", "critical"}
 
 
@@ -117,6 +119,16 @@ def test_page_weights_are_reported_and_under_one_megabyte(book_visits, book_url,
     (learner_book.parent / "page-weights.json").write_text(
         json.dumps({"pages": own, "shared_theme_assets": shared}, indent=1))
     assert max(own.values()) < PAGE_WEIGHT_LIMIT, table
+
+
+def test_first_visit_is_under_one_megabyte_and_later_pages_under_250_kb(book_visits, book_url):
+    """A learner on a poor connection pays for the theme once: the heaviest page plus every
+    shared asset any page loaded is at most 1 MB; after that a page costs at most 250 kB."""
+    table, own, shared = weights_table(book_visits, book_url)
+    first_visit = max(own.values()) + sum(shared.values())
+    assert first_visit <= FIRST_VISIT_LIMIT, f"first visit {first_visit / 1024:.0f} kB\n{table}"
+    assert max(own.values()) <= LATER_PAGE_LIMIT, table
+    assert not any("fontawesome" in path for path in shared), sorted(shared)
 
 
 def test_offline_pack_opens_from_disk_with_working_navigation(chromium, curriculum, released,
