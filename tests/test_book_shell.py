@@ -9,7 +9,16 @@ from pathlib import Path
 import pydata_sphinx_theme
 
 from academy.book_html import label_in_name
-from academy.book_icons import BUNDLE, SHIM, icon_definitions, lighten_icons, parse_classes
+from academy.book_icons import (
+    BUNDLE,
+    SHIM,
+    WEBFONTS,
+    css_glyphs,
+    icon_definitions,
+    lighten_icons,
+    parse_classes,
+    subset_icon_fonts,
+)
 
 THEME_BUNDLE = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme"
                 / "static" / "scripts" / "fontawesome.js")
@@ -32,7 +41,8 @@ def test_pages_get_inline_svg_and_a_small_script_instead_of_the_bundle(tmp_path)
     page.parent.mkdir()
     page.write_text('<script defer src="../_static/scripts/fontawesome.js?digest=1"></script>'
                     '<button><span class="fa-solid fa-bars"></span></button>'
-                    '<i class="fas fa-download" title="Download"></i><i class="fa-unknownicon"></i>')
+                    '<i class="fas fa-download" title="Download"></i>'
+                    '<i class="fa-unknownicon"></i>')
     report = lighten_icons(tmp_path)
     html = page.read_text()
     assert report is not None and report.replaced == 2
@@ -53,3 +63,22 @@ def test_a_control_with_visible_text_is_named_by_it():
     assert label_in_name(icon_only) == icon_only
     contained = '<a aria-label="Download the PDF of this page" href="x">PDF</a>'
     assert label_in_name(contained) == contained
+
+
+def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_draw(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    theme_fonts = THEME_BUNDLE.parents[1] / "vendor" / "fontawesome"
+    source = next(theme_fonts.rglob("fa-solid-900.woff2"))
+    (tmp_path / WEBFONTS).mkdir(parents=True)
+    font = tmp_path / WEBFONTS / "fa-solid-900.woff2"
+    shutil.copy(source, font)
+    (tmp_path / "_static" / "theme.css").write_text(
+        '.fa-bars:before{content:"\\f0c9"}'  # a class the pages no longer use
+        '.onthispage:after{content:"\\f107";font-family:Font Awesome}'
+        ':root{--icon-note:"\uf05a"}')
+    assert css_glyphs(tmp_path) == {0xF107, 0xF05A}
+    sizes = subset_icon_fonts(tmp_path)
+    before, after = sizes["fa-solid-900.woff2"]
+    assert after < 5_000 < before
+    assert set(TTFont(font).getBestCmap()) == {0xF107, 0xF05A}

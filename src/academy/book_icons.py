@@ -7,6 +7,8 @@ finds the icons the pages and the theme's scripts use, writes each ``<i class="f
 HTML as inline SVG (so no font is ever fetched, and icons show without JavaScript), and replaces
 the bundle with a small script that holds only those icons, for the few the theme's scripts add
 at run time. The icon data is read from the theme's own bundle, so the icons are the same.
+The theme's stylesheets still draw a few icons with the icon font (admonition titles, the
+"on this page" arrow): the fonts are cut down to those glyphs, a few kB instead of 0.3 MB.
 """
 
 from __future__ import annotations
@@ -148,6 +150,47 @@ def used_icons(outdir: Path, icons: dict[tuple[str, str], Icon]) -> set[tuple[st
     return used
 
 
+WEBFONTS = Path("_static") / "vendor" / "fontawesome" / "webfonts"
+CLASS_RULE = re.compile(r"\.fa-[\w-]+:{1,2}(?:before|after)")
+
+
+def css_glyphs(outdir: Path) -> set[int]:
+    """Return the icon-font code points the stylesheets draw outside the ``.fa-NAME`` classes
+    (which the pages no longer use): private-use characters and ``\\fXXX`` escapes."""
+    glyphs: set[int] = set()
+    for sheet in (outdir / "_static").rglob("*.css"):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", text):
+            if all(CLASS_RULE.fullmatch(s.strip()) for s in selectors.split(",")):
+                continue
+            glyphs |= {ord(c) for c in body if 0xE000 <= ord(c) <= 0xF8FF}
+            glyphs |= {int(h, 16) for h in re.findall(r"\\(f[0-9a-f]{3})", body)}
+    return glyphs
+
+
+def subset_icon_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
+    """Cut the icon fonts down to the glyphs the stylesheets use; return name -> (bytes before,
+    bytes after)."""
+    from fontTools import subset
+
+    glyphs = css_glyphs(outdir)
+    sizes: dict[str, tuple[int, int]] = {}
+    for font_path in sorted((outdir / WEBFONTS).glob("*.*")):
+        if font_path.suffix not in (".woff2", ".ttf"):
+            continue
+        options = subset.Options()
+        options.flavor = "woff2" if font_path.suffix == ".woff2" else None
+        options.notdef_outline = True
+        font = subset.load_font(str(font_path), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=glyphs)
+        before = font_path.stat().st_size
+        subsetter.subset(font)
+        subset.save_font(font, str(font_path), options)
+        sizes[font_path.name] = (before, font_path.stat().st_size)
+    return sizes
+
+
 def lighten_icons(outdir: Path) -> IconReport | None:
     """Replace the icon bundle of a built HTML book by inline SVG and a small script."""
     bundle_path = outdir / BUNDLE
@@ -182,5 +225,6 @@ def lighten_icons(outdir: Path) -> IconReport | None:
     bundle_bytes = bundle_path.stat().st_size
     for leftover in (bundle_path, bundle_path.with_name(bundle_path.name + ".map")):
         leftover.unlink(missing_ok=True)
+    subset_icon_fonts(outdir)
     return IconReport(sorted(f"{s} {n}" for s, n in used), replaced, bundle_bytes,
                       (outdir / SHIM).stat().st_size)
