@@ -164,14 +164,20 @@ def book(edition: str, course_dir: Path | None) -> None:
               help="The zip file to write (default: dist/global-classroom-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
+@click.option("--wheels", "wheels", flag_value="here", default=None,
+              help="Put every package the course needs into the pack (for this computer), so "
+                   "it installs with no network: pip install --no-index --find-links wheels.")
+@click.option("--wheels-for", "wheels", type=click.Choice(["windows", "macos-arm64",
+                                                           "macos-x86_64", "linux-x86_64"]),
+              help="As --wheels, for another kind of computer (Python 3.11).")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
-def pack(output: Path | None, no_build: bool, course_dir: Path | None) -> None:
+def pack(output: Path | None, no_build: bool, wheels: str | None, course_dir: Path | None) -> None:
     from academy.book import BookError
     from academy.pack import SIZE_TARGET_BYTES, PackError, build_pack, format_size
     from academy.release import ReleaseError
 
     try:
-        report = build_pack(course=course_dir, output=output, build=not no_build)
+        report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
     except (PackError, BookError, ReleaseError) as exc:
         _fail(str(exc))
         return
@@ -181,7 +187,9 @@ def pack(output: Path | None, no_build: bool, course_dir: Path | None) -> None:
                f"(target: under {format_size(SIZE_TARGET_BYTES)})")
     for part, size in report.parts.items():
         click.echo(f"    {part + '/':<12} {format_size(size)} unzipped")
-    if not report.within_target:
+    if report.wheels_platform:
+        click.echo(f"  with the packages for {report.wheels_platform}: it installs offline")
+    elif not report.within_target:
         click.secho("The pack is larger than the target.", fg="yellow", err=True)
 
 

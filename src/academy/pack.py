@@ -22,6 +22,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from academy.curriculum import Curriculum, load_curriculum
 
@@ -53,10 +54,11 @@ You need Python 3.11. Open a terminal in this folder and run:
 or, with conda: `conda env create -f environment.yml`, then `conda activate global-classroom` and
 `jupyter lab`.
 
-Installing needs the internet once. For a classroom with no connection at all, prepare the
-packages on a connected computer with `pip download -d wheels .` in this folder, copy the
-folder with its `wheels/` to the classroom, and install there with
-`pip install --no-index --find-links wheels -e .`.
+Installing needs the internet once, unless this pack was made with `academy pack --wheels`: then
+its `wheels/` folder holds every package the course needs (for the computer named in
+`wheels/PLATFORM.txt`), and the install works with no network at all:
+
+    .venv/bin/pip install --no-index --find-links wheels -e .
 
 ## Work on a module
 
@@ -92,6 +94,16 @@ Open `book/index.html` in a web browser (double-click it); it works without a ne
 """
 
 
+# Where the packages of a pack with wheels are meant to run: pip's platform tags for each name.
+PLATFORMS: dict[str, list[str]] = {
+    "windows": ["win_amd64"],
+    "macos-arm64": ["macosx_11_0_arm64", "macosx_12_0_arm64", "macosx_14_0_arm64"],
+    "macos-x86_64": ["macosx_10_9_x86_64", "macosx_10_13_x86_64", "macosx_11_0_x86_64"],
+    "linux-x86_64": ["manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"],
+}
+BUILD_REQUIREMENTS = ["setuptools>=69", "wheel"]  # to install the toolkit itself (-e .)
+
+
 class PackError(RuntimeError):
     """The course pack could not be assembled; the message names the missing piece."""
 
@@ -105,6 +117,7 @@ class PackReport:
     size_bytes: int
     files: int
     parts: dict[str, int] = field(default_factory=dict)
+    wheels_platform: str = ""
 
     @property
     def within_target(self) -> bool:
@@ -176,6 +189,45 @@ def write_start_here(tree: Path) -> None:
                        "Global Classroom course pack")
 
 
+def course_requirements(root: Path) -> list[str]:
+    """Return the packages the course needs to run: the toolkit's dependencies (pyproject.toml)
+    and what installing the toolkit itself needs."""
+    import tomllib
+
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    return [*project["project"]["dependencies"], *BUILD_REQUIREMENTS]
+
+
+def download_wheels(root: Path, tree: Path, platform: str | None = None,
+                    run: Any = None) -> Path:
+    """Put every package the course needs into ``tree/wheels`` for ``platform`` (a name of
+    PLATFORMS; None for this computer), with pip; return the folder."""
+    import subprocess
+    import sys
+
+    folder = tree / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+               "--only-binary=:all:", "--dest", str(folder)]
+    if platform is not None:
+        if platform not in PLATFORMS:
+            raise PackError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
+        command += ["--python-version", "3.11", "--implementation", "cp"]
+        for tag in PLATFORMS[platform]:
+            command += ["--platform", tag]
+    result = (run or subprocess.run)([*command, *course_requirements(root)],
+                                     capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PackError("pip could not download the course's packages (is this computer "
+                        f"online?):\n{result.stderr.strip()[-2000:]}")
+    described = platform or f"this computer ({sys.platform}, Python "\
+                            f"{sys.version_info.major}.{sys.version_info.minor})"
+    (folder / "PLATFORM.txt").write_text(
+        f"These packages are for {described}.\nInstall offline with:\n"
+        "  pip install --no-index --find-links wheels -e .\n", encoding="utf-8")
+    return folder
+
+
 def zip_tree(tree: Path, archive: Path) -> int:
     """Write ``tree`` (as its folder name) into the zip ``archive``; return the file count."""
     archive.parent.mkdir(parents=True, exist_ok=True)
@@ -189,8 +241,12 @@ def zip_tree(tree: Path, archive: Path) -> int:
 
 
 def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
-                  output: Path) -> PackReport:
-    """Assemble the learner tree next to ``output`` and zip it; return the pack's report."""
+                  output: Path, wheels: str | None = None) -> PackReport:
+    """Assemble the learner tree next to ``output`` and zip it; return the pack's report.
+
+    ``wheels`` adds every package the course needs: "here" for this computer, or a name of
+    PLATFORMS.
+    """
     tree = output.parent / PACK_FOLDER
     shutil.rmtree(tree, ignore_errors=True)
     tree.mkdir(parents=True)
@@ -198,11 +254,14 @@ def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
     copy_learner_notebooks(curriculum, release_dir, tree)
     copy_toolkit_and_data(curriculum.root, tree)
     write_start_here(tree)
+    if wheels is not None:
+        download_wheels(curriculum.root, tree, None if wheels == "here" else wheels)
     files = zip_tree(tree, output)
     parts = {name: _folder_size(tree / name)
-             for name in ("book", "modules", "datasets", "src", "curriculum")}
+             for name in ("book", "modules", "datasets", "src", "curriculum", "wheels")
+             if (tree / name).exists()}
     return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
-                      parts=parts)
+                      parts=parts, wheels_platform=wheels or "")
 
 
 def assemble_instructor_pack(curriculum: Curriculum, instructor_html: Path,
@@ -232,7 +291,8 @@ def assemble_instructor_pack(curriculum: Curriculum, instructor_html: Path,
 
 
 def build_pack(*, root: Path | None = None, course: Path | str | None = None,
-               output: Path | None = None, build: bool = True) -> PackReport:
+               output: Path | None = None, build: bool = True,
+               wheels: str | None = None) -> PackReport:
     """Release the modules and build the learner book (unless ``build`` is False), then the
     offline pack; return its report."""
     from academy.book import build_book
@@ -245,7 +305,7 @@ def build_pack(*, root: Path | None = None, course: Path | str | None = None,
         release_all(root=curriculum.root, course=course)
         book_html = build_book(root=curriculum.root, course=course, edition="learner").parent
     output = (output or curriculum.root / "dist" / PACK_NAME).resolve()
-    return assemble_pack(curriculum, layout.release, book_html, output)
+    return assemble_pack(curriculum, layout.release, book_html, output, wheels)
 
 
 def format_size(size: int) -> str:
