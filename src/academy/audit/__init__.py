@@ -234,7 +234,24 @@ def _variants(exercise: _Exercise, wrong: list[dict[str, Any]]) -> tuple[
     return out, info
 
 
-def _job(module: Module, workdir: Path, nbgrader: bool) -> tuple[dict[str, Any], list[tuple[
+@dataclass(frozen=True)
+class AuditTarget:
+    """What the audit needs of a module: its folder (notebooks, module.yml, wrong_answers.yml)."""
+
+    id: str
+    title: str
+    folder: Path
+    notebooks: tuple[str, ...]
+
+    @classmethod
+    def of(cls, module: Module) -> AuditTarget:
+        return cls(module.id, module.title, module.folder, module.notebooks)
+
+    def notebook_path(self, name: str) -> Path:
+        return self.folder / f"{name}.ipynb"
+
+
+def _job(module: AuditTarget, workdir: Path, nbgrader: bool) -> tuple[dict[str, Any], list[tuple[
         _Exercise, dict[str, VariantResult]]]]:
     wrong_path = module.folder / "wrong_answers.yml"
     try:
@@ -329,10 +346,14 @@ def _same(a: dict[tuple[str, int], Any], b: dict[tuple[str, int], Any]) -> bool:
 
 def audit_module(module_id: str, *, root: Path | None = None, nbgrader: bool = True,
                  curriculum: Curriculum | None = None) -> ModuleAudit:
-    """Audit every autograded exercise of one module; see the module docstring."""
-    started = time.perf_counter()
+    """Audit every autograded exercise of one module of the programme."""
     curriculum = curriculum or load_curriculum(root)
-    module = curriculum.module(module_id)
+    return audit_target(AuditTarget.of(curriculum.module(module_id)), nbgrader=nbgrader)
+
+
+def audit_target(module: AuditTarget, *, nbgrader: bool = True) -> ModuleAudit:
+    """Audit every autograded exercise of a module folder; see this package's docstring."""
+    started = time.perf_counter()
     accepted = _accepted(module)
     with tempfile.TemporaryDirectory(prefix=f"audit-{module.id}-") as tmp:
         workdir = Path(tmp) / module.id
@@ -432,8 +453,9 @@ def _nbgrader_points(report: dict[str, Any], points: float) -> float:
     return max(0.0, min(float(value), points))
 
 
-def _accepted(module: Module) -> dict[tuple[str, str], str]:
-    raw = yaml.safe_load((module.folder / "module.yml").read_text("utf-8")) or {}
+def _accepted(module: AuditTarget) -> dict[tuple[str, str], str]:
+    path = module.folder / "module.yml"
+    raw = yaml.safe_load(path.read_text("utf-8")) or {} if path.exists() else {}
     return {(a["exercise"], a["mutant"]): a["reason"]
             for a in (raw.get("audit") or {}).get("accepted", [])}
 

@@ -50,6 +50,10 @@ def _shell() -> Any:
     config.HistoryManager.enabled = False
     shell = InteractiveShell.instance(config=config)
     shell.display_pub = Capture(shell=shell)  # type: ignore[no-untyped-call]
+    # Errors are read from the execution result; formatting IPython's rich tracebacks would
+    # cost more than running the cell.
+    shell.showtraceback = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    shell.showsyntaxerror = lambda *args, **kwargs: None  # type: ignore[method-assign]
     return shell
 
 
