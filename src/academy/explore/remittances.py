@@ -1,4 +1,9 @@
-"""Explorer for the Remittances module: what a transfer costs, against the SDG 10.c lines."""
+"""Explorer for the Remittances module: what a transfer costs, against the SDG 10.c lines.
+
+Colours come from the Okabe-Ito palette (safe for the common forms of colour blindness), and each
+part of the figure also differs by a second cue: hatching for the margin and the corridor
+average, line style and a text label for the two SDG lines.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,12 @@ from matplotlib.figure import Figure
 SDG_TARGET_PCT = 3.0
 CORRIDOR_CEILING_PCT = 5.0
 
+FEE_COLOUR = "#0072B2"  # Okabe-Ito blue
+MARGIN_COLOUR = "#E69F00"  # Okabe-Ito orange
+CORRIDOR_COLOUR = "#999999"  # grey: a total, not split into fee and margin
+TARGET_COLOUR = "#009E73"  # Okabe-Ito bluish green
+CEILING_COLOUR = "#D55E00"  # Okabe-Ito vermillion
+
 
 def transfer_cost(amount: float, fee: float, margin_pct: float) -> tuple[float, float, float]:
     """Return (fee, exchange-rate margin cost, total) in the sending currency."""
@@ -18,44 +29,76 @@ def transfer_cost(amount: float, fee: float, margin_pct: float) -> tuple[float, 
 
 def cost_figure(amount: float = 200.0, fee: float = 8.0, margin_pct: float = 2.5,
                 corridor: str = "", corridor_cost_pct: float | None = None) -> Figure:
-    """Return a bar chart of a transfer's cost (% of amount) next to the 3% and 5% lines."""
+    """Return a bar chart of a transfer's cost (% of amount) next to the 3% and 5% lines.
+
+    The transfer's bar is split into fee and exchange-rate margin. A corridor average is drawn
+    as one grey hatched bar: the published average is a total, not split into fee and margin.
+    """
     fee_part, margin_part, total = transfer_cost(amount, fee, margin_pct)
+    fee_pct, margin_pct_of_amount = 100 * fee_part / amount, 100 * margin_part / amount
     figure = Figure(figsize=(6.4, 3.2), dpi=96)
     axes = figure.subplots()
-    labels = ["This transfer"]
-    fees = [100 * fee_part / amount]
-    margins = [100 * margin_part / amount]
+    axes.barh(["This transfer"], [fee_pct], color=FEE_COLOUR, label="Fee")
+    axes.barh(["This transfer"], [margin_pct_of_amount], left=[fee_pct], color=MARGIN_COLOUR,
+              hatch="//", edgecolor="black", label="Exchange-rate margin")
+    widest = fee_pct + margin_pct_of_amount
     if corridor_cost_pct is not None:
-        labels.append(f"Average\n{corridor}" if corridor else "Corridor average")
-        fees.append(0.0)
-        margins.append(corridor_cost_pct)
-    axes.barh(labels, fees, color="#1f6f8b", label="Fee")
-    axes.barh(labels, margins, left=fees, color="#f2a541", label="Exchange-rate margin")
-    axes.axvline(SDG_TARGET_PCT, color="#2a9d4b", linestyle="--", label="SDG 10.c target (3%)")
-    axes.axvline(CORRIDOR_CEILING_PCT, color="#c0392b", linestyle=":",
+        label = f"Average\n{corridor}" if corridor else "Corridor average"
+        axes.barh([label], [corridor_cost_pct], color=CORRIDOR_COLOUR, hatch="..",
+                  edgecolor="black", label="Corridor average (fee and margin together)")
+        widest = max(widest, corridor_cost_pct)
+    axes.axvline(SDG_TARGET_PCT, color=TARGET_COLOUR, linestyle="--", linewidth=2,
+                 label="SDG 10.c target (3%)")
+    axes.axvline(CORRIDOR_CEILING_PCT, color=CEILING_COLOUR, linestyle=":", linewidth=2,
                  label="No corridor above 5%")
     axes.set_xlabel("Total cost, % of the amount sent")
     axes.set_title(f"Sending {amount:,.0f}: total cost {100 * total / amount:.2f}%")
     axes.legend(loc="lower right", fontsize="small")
-    axes.set_xlim(0, max(12.0, *(f + m for f, m in zip(fees, margins, strict=True))) + 1)
+    axes.set_xlim(0, max(12.0, widest) + 1)
     figure.tight_layout()
     return figure
 
 
-def cost_calculator(corridor_costs: dict[str, float]) -> Any:
-    """Return an ipywidgets cost calculator: amount, fee, margin and a corridor to compare with."""
-    import ipywidgets as widgets
+def cost_alt_text(amount: float, fee: float, margin_pct: float, corridor: str = "",
+                  corridor_cost_pct: float | None = None) -> str:
+    """Return the alt text of ``cost_figure`` for these settings: what the figure shows."""
+    fee_part, margin_part, total = transfer_cost(amount, fee, margin_pct)
+    total_pct = 100 * total / amount
+    if total_pct > CORRIDOR_CEILING_PCT:
+        position = "above the 3% target and above the 5% line"
+    elif total_pct > SDG_TARGET_PCT:
+        position = "above the 3% target but not above the 5% line"
+    else:
+        position = "at or below the 3% target"
+    text = (f"Bar chart: sending {amount:,.0f} with a fee of {fee:g} and a {margin_pct:g}% "
+            f"exchange-rate margin costs {total_pct:.2f}% of the amount (fee "
+            f"{100 * fee_part / amount:.2f}%, margin {100 * margin_part / amount:.2f}%), "
+            f"{position}.")
+    if corridor_cost_pct is not None:
+        name = corridor.replace("→", "to") if corridor else "the corridor"
+        text += f" The average cost in {name} in 2020 Q3 was {corridor_cost_pct:.2f}%."
+    return text
 
-    from academy.explore import interactive_figure
+
+def cost_calculator(corridor_costs: dict[str, float]) -> Any:
+    """Return an ipywidgets cost calculator: amount, fee, margin and a corridor to compare with.
+
+    Each redraw carries alt text describing that state (``cost_alt_text``).
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from academy.explore import StaticFigure
 
     names = sorted(corridor_costs)
 
-    def draw(amount: float, fee: float, margin_pct: float, corridor: str) -> Figure:
-        return cost_figure(amount, fee, margin_pct, corridor, corridor_costs[corridor])
+    def redraw(amount: float, fee: float, margin_pct: float, corridor: str) -> None:
+        cost = corridor_costs[corridor]
+        display(StaticFigure(cost_figure(amount, fee, margin_pct, corridor, cost),
+                             cost_alt_text(amount, fee, margin_pct, corridor, cost)))
 
-    return interactive_figure(
-        draw,
-        alt="Bar chart of the chosen transfer's cost next to the corridor average and SDG lines",
+    return widgets.interactive(
+        redraw,
         amount=widgets.FloatSlider(value=200, min=50, max=1000, step=50, description="Amount"),
         fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, description="Fee"),
         margin_pct=widgets.FloatSlider(value=2.5, min=0, max=8, step=0.1,
