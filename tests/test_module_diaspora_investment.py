@@ -189,9 +189,10 @@ def test_emigrant_stocks_by_sex_match_the_undesa_reference(reference_dir):
 
 def test_best_pairs_beats_first_come_first_served(solved):
     # First come, first served gives E1 the 7 and E2 the 4 (total 11); the best total is 12.
-    assert [tuple(p) for p in solved["best_pairs"](np.array([[7, 6], [6, 4]]), 4)] == [(0, 1), (1, 0)]
+    best_pairs = solved["best_pairs"]
+    assert [tuple(p) for p in best_pairs(np.array([[7, 6], [6, 4]]), 4)] == [(0, 1), (1, 0)]
     # A weak pair (score 3) must not take the mentor that a strong pair needs.
-    assert [tuple(p) for p in solved["best_pairs"](np.array([[5, 3], [4, 0]]), 4)] == [(0, 0)]
+    assert [tuple(p) for p in best_pairs(np.array([[5, 3], [4, 0]]), 4)] == [(0, 0)]
 
 
 def test_cross_check_sets_the_savings_estimate_against_remittances(solved):
@@ -225,6 +226,16 @@ def test_diaspora_bond_figures_are_those_of_the_facts_sheet():
     assert bonds.loc["NPL-FEB-2009", ["offered_local_m", "share_sold_pct"]].tolist() == [13580, 5]
     assert bonds.loc["ISR-1951", "raised_usd_m"] == 52 and bonds.loc["ISR-2006",
                                                                       "raised_usd_m"] == 1200
+
+
+def test_each_explorer_state_has_its_own_alt_text():
+    from academy.explore.diaspora_investment import DEFAULT_ALT, bond_alt
+
+    gift = bond_alt(5.625, 5, 7.5, 2)
+    cost = bond_alt(8.0, 10, 7.5, 1)
+    assert gift == DEFAULT_ALT and "92.30" in gift and "give the issuer 7.70" in gift
+    assert "103.43" in cost and "costs the issuer 3.43" in cost and "10-year" in cost
+    assert "neither gives nor receives" in bond_alt(7.5, 5, 7.5, 2)
 
 
 def test_bond_figure_draws_without_warnings():
