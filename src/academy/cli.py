@@ -370,6 +370,44 @@ def report(module: str, course_dir: Path | None) -> None:
     click.echo(f"report: {write_report(module, course=course_dir)}")
 
 
+@main.command(help="Audit the autograded exercises of MODULE (default: every module): grade "
+                   "faulty variants of each reference solution (mutants), same-shape wrong "
+                   "values and the module's wrong answers; fail if any earns what it should not.")
+@click.argument("modules", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=2, show_default=True,
+              help="Modules audited at the same time.")
+@click.option("--no-nbgrader-check", is_flag=True, default=False,
+              help="Skip re-scoring every variant as plain nbgrader does (twice as fast).")
+@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+def audit(modules: tuple[str, ...], jobs: int, no_nbgrader_check: bool,
+          course_dir: Path | None) -> None:
+    from academy.audit import AuditError, audit_modules
+    from academy.audit.report import summary_lines, write_reports
+    from academy.curriculum import load_curriculum
+    from academy.grading.layout import grading_layout
+
+    curriculum = load_curriculum()
+    ids = list(modules) or [m.id for m in curriculum.modules]
+    for module_id in ids:
+        curriculum.module(module_id)  # an unknown id: one plain message
+    try:
+        audits = audit_modules(ids, root=curriculum.root, jobs=jobs,
+                               nbgrader=not no_nbgrader_check)
+    except AuditError as exc:
+        _fail(str(exc))
+        return
+    layout = grading_layout(curriculum.root, course_dir)
+    for result in audits:
+        for line in summary_lines(result):
+            click.echo(line)
+        html_path, json_path = write_reports(result, layout.module_dir(result.module))
+        click.echo(f"  report: {html_path}\n  data:   {json_path}")
+    failed = [a.module for a in audits if not a.passed]
+    if failed:
+        _fail(f"The audit fails for: {', '.join(failed)}")
+    click.secho("Every exercise passes the audit.", fg="green")
+
+
 @main.group(help="Host a class on one Linux server with JupyterHub and nbgrader's exchange.")
 def hub() -> None:
     pass

@@ -22,11 +22,20 @@ from academy.paths import project_root
 MODULE = "remittances"
 ROOT = project_root(Path(__file__).parent)
 SOURCE = ROOT / "modules" / MODULE / f"{MODULE}.ipynb"
-EXERCISES = ["total-cost-tests", "corridors-tests", "target-gap-tests", "savings-tests",
-             "flows-tests", "rankings-tests", "providers-tests"]
-POINTS = {"total-cost-tests": 3, "corridors-tests": 3, "target-gap-tests": 3,
-          "savings-tests": 3, "flows-tests": 2, "rankings-tests": 3, "providers-tests": 3}
 Notebook = dict[str, Any]
+
+
+def _autograded_points() -> dict[str, float]:
+    """The module's autograded test cells and their points, in notebook order."""
+    cells = json.loads(SOURCE.read_text())["cells"]
+    return {c["metadata"]["nbgrader"]["grade_id"]: c["metadata"]["nbgrader"]["points"]
+            for c in cells if c["cell_type"] == "code"
+            and c["metadata"].get("nbgrader", {}).get("grade")
+            and not c["metadata"]["nbgrader"].get("solution")}
+
+
+POINTS = _autograded_points()
+EXERCISES = list(POINTS)
 
 
 def gid(cell: dict[str, Any]) -> str:
