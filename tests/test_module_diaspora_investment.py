@@ -16,7 +16,7 @@ import pytest
 
 from academy import data
 from academy.explore.diaspora_investment import _price_per_100, bond_figure
-from academy.synthetic import mentoring_pool
+from academy.synthetic import mentoring_pool_synthetic
 from conftest import REPO
 
 NOTEBOOK = REPO / "modules" / "diaspora_investment" / "diaspora_investment.ipynb"
@@ -121,23 +121,23 @@ def test_numpy_financial_npv_counts_the_first_flow_as_today():
     assert npf.npv(0.1, [-100, 110]) == pytest.approx(0.0, abs=1e-12)
 
 
-def test_mentoring_pool_regenerates_from_its_seed():
-    generated = mentoring_pool.generate().fillna("").astype(str)
-    published = pd.read_csv(REPO / "datasets" / "mentoring_pool.csv", dtype=str,
+def test_mentoring_pool_synthetic_regenerates_from_its_seed():
+    generated = mentoring_pool_synthetic.generate().fillna("").astype(str)
+    published = pd.read_csv(REPO / "datasets" / "mentoring_pool_synthetic.csv", dtype=str,
                             keep_default_na=False)
     pd.testing.assert_frame_equal(generated.reset_index(drop=True), published)
 
 
-def test_mentoring_pool_has_the_size_of_the_published_proposal():
-    pool = data.load("mentoring_pool")
+def test_mentoring_pool_synthetic_has_the_size_of_the_published_proposal():
+    pool = data.load("mentoring_pool_synthetic")
     mentors = pool[pool["role"] == "mentor"]
     assert len(mentors) == 200 and len(pool) - len(mentors) == 240
     assert mentors.groupby("company").size().eq(10).all() and mentors["company"].nunique() == 20
-    assert data.describe("mentoring_pool").synthetic
+    assert data.describe("mentoring_pool_synthetic").synthetic
 
 
 def test_another_seed_gives_another_pool():
-    assert not mentoring_pool.generate(1).equals(mentoring_pool.generate())
+    assert not mentoring_pool_synthetic.generate(1).equals(mentoring_pool_synthetic.generate())
 
 
 def test_pairing_is_a_valid_matching(solved):
@@ -177,6 +177,32 @@ def test_pairing_quality_counts_unmatched_entrepreneurs(solved):
     assert 0 <= quality["same_sector_pct"] <= 100 and quality["region_gap_pts"] > 0
 
 
+def test_emigrant_stocks_by_sex_match_the_undesa_reference(reference_dir):
+    reference = pd.read_csv(reference_dir / "undesa_stocks.csv", keep_default_na=False,
+                            usecols=["t", "from", "sex", "n"])
+    women = reference[reference["sex"] == "female"].groupby(["from", "t"])["n"].sum()
+    stocks = data.load("emigrant_stocks")
+    for row in stocks.itertuples(index=False):
+        assert women.loc[(row.iso3, row.year)] == row.emigrants_female, row
+    assert (stocks["emigrants_female"] < stocks["emigrants"]).all()
+
+
+def test_best_pairs_beats_first_come_first_served(solved):
+    # First come, first served gives E1 the 7 and E2 the 4 (total 11); the best total is 12.
+    best_pairs = solved["best_pairs"]
+    assert [tuple(p) for p in best_pairs(np.array([[7, 6], [6, 4]]), 4)] == [(0, 1), (1, 0)]
+    # A weak pair (score 3) must not take the mentor that a strong pair needs.
+    assert [tuple(p) for p in best_pairs(np.array([[5, 3], [4, 0]]), 4)] == [(0, 0)]
+
+
+def test_cross_check_sets_the_savings_estimate_against_remittances(solved):
+    # Figures stated in the notebook's prose after the cross-check cell.
+    ratio = solved["nga_remittances_bn"] / solved["central_savings_bn"]
+    assert round(ratio, 1) == 3.5
+    assert round(solved["central_savings_bn"], 2) == 5.65
+    assert round(100 * solved["nga_remittances_bn"] / solved["assumed_income_bn"]) == 52
+
+
 def test_emigrant_stocks_match_the_undesa_reference(reference_dir):
     reference = pd.read_csv(reference_dir / "undesa_stocks.csv", keep_default_na=False,
                             usecols=["t", "from", "n"])
@@ -200,6 +226,16 @@ def test_diaspora_bond_figures_are_those_of_the_facts_sheet():
     assert bonds.loc["NPL-FEB-2009", ["offered_local_m", "share_sold_pct"]].tolist() == [13580, 5]
     assert bonds.loc["ISR-1951", "raised_usd_m"] == 52 and bonds.loc["ISR-2006",
                                                                       "raised_usd_m"] == 1200
+
+
+def test_each_explorer_state_has_its_own_alt_text():
+    from academy.explore.diaspora_investment import DEFAULT_ALT, bond_alt
+
+    gift = bond_alt(5.625, 5, 7.5, 2)
+    cost = bond_alt(8.0, 10, 7.5, 1)
+    assert gift == DEFAULT_ALT and "92.30" in gift and "give the issuer 7.70" in gift
+    assert "103.43" in cost and "costs the issuer 3.43" in cost and "10-year" in cost
+    assert "neither gives nor receives" in bond_alt(7.5, 5, 7.5, 2)
 
 
 def test_bond_figure_draws_without_warnings():

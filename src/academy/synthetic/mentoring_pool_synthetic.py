@@ -1,4 +1,4 @@
-"""Generator of the synthetic mentoring pool: private-sector mentors and returning entrepreneurs.
+"""Generator of `mentoring_pool_synthetic`: private-sector mentors and returning entrepreneurs.
 
 No public microdata exist on mentors and diaspora entrepreneurs, so the table is synthetic. Its
 size follows the Migration Laboratory's "Private Sector Mentoring" proposal (Global Leadership
