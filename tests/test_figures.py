@@ -30,7 +30,9 @@ def _figures() -> list[tuple[str, dict[str, Any]]]:
 def _prose(module_id: str) -> str:
     """The text a learner reads: markdown cells of the module's notebooks, and its metadata."""
     folder = REPO / "modules" / module_id
-    texts = [(folder / "module.yml").read_text(encoding="utf-8")]
+    metadata = {k: v for k, v in _module(module_id).items() if k not in ("figures", "audit")}
+    # the metadata without its own list of figures, which would state every figure trivially
+    texts = [yaml.safe_dump(metadata, allow_unicode=True, width=10_000)]
     for notebook in _module(module_id)["notebooks"]:
         nb = nbformat.read(folder / f"{notebook}.ipynb", as_version=4)
         texts += [cell.source for cell in nb.cells if cell.cell_type == "markdown"]

@@ -13,7 +13,6 @@ pages are rendered into the instructor edition only (``academy.facilitation_page
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,8 +29,6 @@ FACILITATION_FILE = "facilitation.yml"
 PROGRAMME_FILE = Path("facilitation") / "programme.yml"
 SESSION_MINUTES = (90, 120)
 REQUIRED_STEPS = ("opening", "data_walkthrough", "pair_work", "role_play", "debrief")
-EXERCISE_HEADING = re.compile(r"^#+\s*(Exercise\b.*?)\s*(\(\s*[\d.]+\s*points?\s*\))?\s*$",
-                              re.MULTILINE)
 
 
 class FacilitationError(CurriculumError):
@@ -163,15 +160,6 @@ class ProgrammeFacilitation:
     weeks: tuple[ProgrammeWeek, ...]
 
 
-def _heading_before(cells: list[Any], index: int) -> str:
-    for cell in reversed(cells[:index]):
-        if cell.cell_type == "markdown":
-            matches = list(EXERCISE_HEADING.finditer(cell.source))
-            if matches:
-                return matches[-1].group(1).strip()
-    return ""
-
-
 def _visible_hints(source: str) -> list[str]:
     from academy.grading.transform import CheckCellError, parse_checks
 
@@ -189,19 +177,23 @@ def notebook_exercises(module: Module) -> dict[str, Exercise]:
     """
     import nbformat
 
+    from academy.exercise_titles import notebook_titles
+
     exercises: dict[str, Exercise] = {}
     for name in module.notebooks:
-        cells = nbformat.read(module.notebook_path(name), as_version=4).cells
+        notebook = nbformat.read(module.notebook_path(name), as_version=4)
+        learner_titles = notebook_titles(notebook)
+        cells = notebook.cells
         current = ""
         hints: dict[str, list[str]] = {}
         titles: dict[str, str] = {}
-        for i, cell in enumerate(cells):
+        for cell in cells:
             meta = cell.metadata.get("nbgrader", {})
             if cell.cell_type != "code":
                 continue
             if meta.get("solution") and meta.get("grade_id"):
                 current = meta["grade_id"]
-                titles[current] = _heading_before(cells, i) or current
+                titles[current] = learner_titles.get(current, current)
                 hints[current] = []
             elif meta.get("grade") and current:
                 hints[current] += _visible_hints(cell.source)

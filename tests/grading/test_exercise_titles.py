@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from academy.curriculum import load_curriculum
+from academy.exercise_titles import module_exercise_titles, notebook_titles, with_titles
 from academy.grading.feedback import feedback_html
 from academy.grading.report import report_html
 from academy.grading.results import CheckOutcome, ExerciseResult, ManualAnswer, SubmissionResult
-from academy.grading.titles import module_exercise_titles, notebook_titles, with_titles
 
 from .conftest import MODULE, ROOT
 

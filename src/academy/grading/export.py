@@ -210,9 +210,9 @@ def write_csv(request: ExportRequest) -> ExportResult:
 def write_exercises(request: ExportRequest) -> ExportResult:
     """One row per learner and autograded exercise, named as the learner saw it."""
     from academy.curriculum import load_curriculum
+    from academy.exercise_titles import module_exercise_titles, title_of
     from academy.grading.layout import grading_layout
     from academy.grading.results import load_results
-    from academy.grading.titles import module_exercise_titles, title_of
 
     curriculum = load_curriculum(request.root)
     layout = grading_layout(curriculum.root, request.course)

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from academy.curriculum import Module, load_curriculum
+from academy.exercise_titles import module_exercise_titles, title_of, with_titles
 from academy.grading.layout import grading_layout
 from academy.grading.results import GRADED, SubmissionResult, load_results
 from academy.grading.rubric import load_rubric_levels
-from academy.grading.titles import module_exercise_titles, title_of, with_titles
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 color:#222}table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;

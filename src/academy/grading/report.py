@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from academy.curriculum import load_curriculum
+from academy.exercise_titles import module_exercise_titles, title_of, with_titles
 from academy.grading.layout import grading_layout
 from academy.grading.results import SubmissionResult, load_results
-from academy.grading.titles import module_exercise_titles, title_of, with_titles
 
 
 @dataclass(frozen=True)

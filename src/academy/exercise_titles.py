@@ -1,9 +1,11 @@
-"""Exercise titles as the learner saw them, for feedback pages, class reports and exports.
+"""Exercise titles as the learner saw them, for feedback pages, class reports, exports and the
+facilitator's pages.
 
 A graded cell's title is the markdown heading the learner read before it: the last heading
 between the previous graded cell and this one, preferring a heading that starts with
 "Exercise" or "Reflect" (a module may put sub-headings inside an exercise). The points in
-brackets are dropped: ``## Exercise 1 — The cost of one transfer (3 points)`` gives
+brackets are dropped: ``## Exercise 1 — The cost of one transfer (3 points)`` (or
+``(3 points, about 20 minutes)``) gives
 ``Exercise 1 — The cost of one transfer``. A graded cell with no heading before it is named by
 its position (``Exercise 4``), never by its internal ``grade_id``.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$", re.MULTILINE)
-POINTS = re.compile(r"\s*[(\[]\s*\d+(?:[.,]\d+)?\s*(?:points?|pts?\.?|marks?)\s*[)\]]\s*$",
+POINTS = re.compile(r"\s*[(\[]\s*\d+(?:[.,]\d+)?\s*(?:points?|pts?\.?|marks?)\b[^)\]]*[)\]]\s*$",
                     re.IGNORECASE)
 PREFERRED = re.compile(r"^(?:exercise|reflect|reflection|question|task)\b", re.IGNORECASE)
 MARKUP = re.compile(r"[*_`]+")
