@@ -150,3 +150,30 @@ def test_every_visible_check_has_a_hint_a_beginner_can_act_on() -> None:
 def test_learner_guide_says_pandas_users_can_skim_the_on_ramp() -> None:
     guide = (REPO / "book" / "learner-guide.md").read_text(encoding="utf-8")
     assert "Working with migration data" in guide and "skim" in guide
+
+
+def test_cells_outside_the_exercises_run_without_any_answer() -> None:
+    """The learner book executes the blank release: no demonstration cell may need an answer."""
+    import matplotlib
+
+    from academy.audit.mutants import blank_answer
+
+    matplotlib.use("Agg")
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    namespace: dict[str, Any] = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", _no_network)
+        patch.chdir(MODULE)
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code":
+                continue
+            if meta.get("solution") or meta.get("grade"):
+                source = blank_answer(cell.source) if meta.get("solution") else cell.source
+                try:
+                    exec(compile(source, "answer", "exec"), namespace)
+                except Exception:  # an unanswered exercise fails: the book hides its output
+                    pass
+                continue
+            exec(compile(cell.source, f"{NOTEBOOK.name}:{meta.get('grade_id')}", "exec"),
+                 namespace)
