@@ -38,7 +38,7 @@ def reference_dir() -> Path:
 @pytest.fixture()
 def repo_copy(tmp_path: Path) -> Path:
     """A scratch copy of the curriculum, modules and datasets that a test may break."""
-    for name in ("curriculum", "modules", "datasets", "book"):
+    for name in ("curriculum", "modules", "datasets", "book", "facilitation"):
         shutil.copytree(REPO / name, tmp_path / name,
                         ignore=shutil.ignore_patterns("_build", ".ipynb_checkpoints"))
     return tmp_path
@@ -135,3 +135,11 @@ def learner_book(released: Path, course_dir: Path) -> Path:
 
     index = build_book(root=REPO, course=course_dir, edition="learner")
     return index.parent
+
+
+@pytest.fixture(scope="session")
+def instructor_book(released: Path, course_dir: Path) -> Path:
+    """The instructor edition, built from the scratch release; its HTML folder."""
+    from academy.book import build_book
+
+    return build_book(root=REPO, course=course_dir, edition="instructor").parent

@@ -11,6 +11,7 @@ from test_release_and_book import _html_text, _leaks, _normalise, _notebook_text
 
 from academy.book import generate_book_sources, toc
 from academy.curriculum import load_curriculum
+from academy.facilitation_pages import MODULE_PAGES
 from academy.launch import LaunchSettings, launch_links, launch_settings
 from academy.pages import (
     curriculum_map_markdown,
@@ -19,15 +20,6 @@ from academy.pages import (
     syllabus_markdown,
 )
 from conftest import edit_yaml
-
-
-@pytest.fixture(scope="session")
-def instructor_book(released: Path, course_dir: Path) -> Path:
-    """The instructor edition, built from the scratch release; its HTML folder."""
-    from academy.book import build_book
-    from conftest import REPO
-
-    return build_book(root=REPO, course=course_dir, edition="instructor").parent
 
 
 def _straight_quotes(text: str) -> str:
@@ -67,6 +59,36 @@ def test_instructor_edition_shows_solutions_rubrics_and_notes_but_no_hidden_test
         for criterion in module.rubric.criteria:
             for level in criterion.levels:
                 assert _normalise(level.descriptor) in prose, (module.id, level.descriptor)
+        chapter = (instructor_book / "modules" / f"{module.id}.html").read_text()
+        for page in MODULE_PAGES:
+            assert f'href="../facilitation/{module.id}/{page}.html"' in chapter, (module.id, page)
+            assert (instructor_book / "facilitation" / module.id / f"{page}.html").is_file()
+
+
+def _facilitation_secrets(curriculum) -> list[str]:
+    """Distinctive passages of the facilitator's material (exemplars, cards, remedies)."""
+    from academy.facilitation import load_all_facilitation
+
+    passages: list[str] = []
+    for kit in load_all_facilitation(curriculum):
+        passages += [e.reflection for e in kit.exemplars] + [e.commentary for e in kit.exemplars]
+        passages += [r.brief for r in kit.roles] + [m.address for m in kit.misconceptions]
+        passages += [kit.scenario]
+    return [_normalise(p)[:60] for p in passages]
+
+
+def _facilitation_leaks(curriculum, texts: dict[Path, str]) -> list[str]:
+    secrets = _facilitation_secrets(curriculum)
+    return [f"{path}: {secret}" for path, text in texts.items()
+            for secret in secrets if secret in _straight_quotes(text)]
+
+
+@pytest.mark.slow
+def test_instructor_edition_carries_every_facilitation_page_and_passage(curriculum,
+                                                                        instructor_book):
+    texts = {p: _html_text(p) for p in (instructor_book / "facilitation").rglob("*.html")}
+    assert len(texts) == 1 + len(MODULE_PAGES) * len(curriculum.modules)
+    assert len(_facilitation_leaks(curriculum, texts)) >= len(_facilitation_secrets(curriculum))
 
 
 @pytest.mark.slow
@@ -81,6 +103,8 @@ def test_learner_edition_has_no_instructor_notes_and_ships_learner_notebooks(
     texts = {p: _notebook_text(p) for p in downloads}
     texts |= {p: _html_text(p) for p in learner_book.rglob("*.html")}
     assert _leaks(curriculum, texts) == []
+    assert not (learner_book / "facilitation").exists()
+    assert _facilitation_leaks(curriculum, texts) == []
 
 
 @pytest.mark.slow
@@ -220,8 +244,29 @@ def test_offline_pack_holds_the_book_notebooks_data_and_no_secrets(curriculum, r
     tree_curriculum = load_curriculum(report.tree)
     assert [m.id for m in tree_curriculum.modules] == [m.id for m in curriculum.modules]
     texts = {p: _normalise(p.read_text(errors="replace")) for p in report.tree.rglob("*")
-             if p.is_file() and p.suffix in (".ipynb", ".html", ".js", ".md", ".txt")}
+             if p.is_file() and p.suffix in (".ipynb", ".html", ".js", ".md", ".txt", ".yml")}
     assert _leaks(curriculum, texts) == []
+    assert _facilitation_leaks(curriculum, texts) == []
+    assert not [n for n in names if n.endswith("facilitation.yml")
+                or "/book/facilitation/" in n or n.endswith("/programme.yml")
+                and "/facilitation/" in n]
+
+
+@pytest.mark.slow
+def test_instructor_pack_carries_the_facilitators_pages_and_warns_it_is_not_for_learners(
+        curriculum, instructor_book, tmp_path):
+    from academy.pack import PackError, assemble_instructor_pack
+
+    report = assemble_instructor_pack(curriculum, instructor_book, tmp_path / "instructor.zip")
+    names = set(zipfile.ZipFile(report.path).namelist())
+    folder = "global-classroom-instructor"
+    assert f"{folder}/book/facilitation/global-classroom.html" in names
+    for module in curriculum.modules:
+        for page in MODULE_PAGES:
+            assert f"{folder}/book/facilitation/{module.id}/{page}.html" in names
+    assert "Do not give it to learners" in (report.tree / "START-HERE.md").read_text()
+    with pytest.raises(PackError, match="academy book --edition instructor"):
+        assemble_instructor_pack(curriculum, tmp_path / "nothing", tmp_path / "x.zip")
 
 
 @pytest.mark.slow
@@ -273,3 +318,26 @@ def test_learner_book_loads_no_mathjax_and_shows_its_formula_as_mathml(learner_b
     assert "<mfrac>" in (learner_book / "glossary.html").read_text()
     for page in learner_book.rglob("*.html"):
         assert "mathjax@" not in page.read_text() and "tex-mml-chtml" not in page.read_text()
+
+
+def test_a_changed_table_of_contents_rebuilds_every_page(repo_copy, released, course_dir,
+                                                          monkeypatch):
+    import subprocess
+
+    from academy import book
+
+    commands: list[list[str]] = []
+
+    def fake_build(command, **kwargs):
+        commands.append(command)
+        html = Path(command[command.index("--path-output") + 1]) / "_build" / "html"
+        html.mkdir(parents=True, exist_ok=True)
+        (html / "index.html").write_text("<html></html>")
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(book.subprocess, "run", fake_build)
+    for _ in range(2):
+        book.build_book(root=repo_copy, course=course_dir, edition="instructor")
+    (repo_copy / "book" / "hosting.md").unlink()
+    book.build_book(root=repo_copy, course=course_dir, edition="instructor")
+    assert ["--all" in c for c in commands] == [True, False, True]

@@ -249,7 +249,7 @@ def test_static_figure_and_control_are_built_from_the_survey() -> None:
 
 def test_explorer_does_not_offer_the_exercise_functions() -> None:
     learner_functions = {"normalise", "dimension_scores", "composite_score", "is_reintegrated",
-                         "matched_jobs"}
+                         "share_by_group", "share_with_ci", "matched_jobs"}
     assert learner_functions.isdisjoint(dir(explorer))
 
 
@@ -265,7 +265,7 @@ def test_module_points_match_the_notebook_and_the_rubric() -> None:
     assert {21, 18, 22} <= set(module.gcm_objectives) and "10.7" in module.sdg_targets
 
 
-def test_every_exercise_has_two_wrong_answers() -> None:
+def test_every_exercise_has_three_wrong_answers() -> None:
     wrong = yaml.safe_load((MODULE / "wrong_answers.yml").read_text(encoding="utf-8"))
     nb = nbformat.read(NOTEBOOK, as_version=4)
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
@@ -274,10 +274,79 @@ def test_every_exercise_has_two_wrong_answers() -> None:
     for entry in wrong:
         assert entry["answer"] in ids and entry["tests"] in ids
     for grade_id in tests:
-        assert sum(e["tests"] == grade_id for e in wrong) >= 2, grade_id
+        assert sum(e["tests"] == grade_id for e in wrong) >= 3, grade_id
 
 
 def test_source_notebook_is_committed_without_outputs() -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     assert all(not c.get("outputs") and c.get("execution_count") is None
                for c in nb.cells if c.cell_type == "code")
+
+
+def _interval(flags: list[bool]) -> list[float]:
+    """Return [n, share, low, high] (per cent) with the normal-approximation 95% interval."""
+    n = len(flags)
+    p = sum(flags) / n
+    half = 1.96 * (p * (1 - p) / n) ** 0.5
+    return [n, 100 * p, 100 * (p - half), 100 * (p + half)]
+
+
+def test_confidence_intervals_by_support_and_sex_agree_with_an_independent_computation(
+        solved: dict[str, Any]) -> None:
+    rows = _rows(SURVEY_CSV)
+    flags = [v >= THRESHOLD for v in _independent_index(_independent_scores(rows),
+                                                        WEIGHTINGS["balanced"])]
+    for column, table in (("support_type", solved["ci_by_support"]), ("sex", solved["ci_by_sex"])):
+        for group in table.index:
+            members = [f for r, f in zip(rows, flags, strict=True) if r[column] == group]
+            assert table.loc[group].tolist() == pytest.approx(_interval(members))
+    assert solved["ci_by_sex"].index.tolist() == ["female", "male"]
+    assert solved["ci_by_support"].index.tolist() == solved["share_by_support"].index.tolist()
+
+
+def test_groups_compared_are_small_enough_to_need_intervals() -> None:
+    survey = data.load("returnee_survey_synthetic")
+    sizes = survey["support_type"].value_counts()
+    assert (sizes.min(), sizes.max()) == (46, 93)
+
+
+def test_min_max_share_ignores_a_rise_in_every_income_but_fixed_scales_show_it() -> None:
+    survey = data.load("returnee_survey_synthetic")
+    richer = survey.assign(income_usd_month=survey["income_usd_month"] * 1.5)
+    assert explorer.share_at_threshold(richer) == explorer.share_at_threshold(survey)
+    assert (explorer.share_at_threshold(richer, explorer.FIXED_SCALES)
+            > explorer.share_at_threshold(survey, explorer.FIXED_SCALES))
+    assert explorer.share_at_threshold(survey) == pytest.approx(100 * 128 / 300)
+
+
+def test_fixed_scales_cover_every_indicator_and_the_survey_values() -> None:
+    survey = data.load("returnee_survey_synthetic")
+    indicators = {name for dimension in RULES.values() for name in dimension}
+    assert set(explorer.FIXED_SCALES) == indicators
+    for name, (low, high) in explorer.FIXED_SCALES.items():
+        assert low <= survey[name].min() and survey[name].max() <= high, name
+
+
+def test_alt_text_of_each_explorer_state_describes_that_state() -> None:
+    survey = data.load("returnee_survey_synthetic")
+    default = explorer.figure_description(survey)
+    economic = explorer.figure_description(survey, 3, 1, 1, 0.6)
+    assert default != economic
+    assert "economic 0.60" in economic and "0.60" in economic
+    assert "Business start-up 31%" in economic
+    assert "95% interval" in default and "n=46" in default
+    assert "every weight is zero" in explorer.figure_description(survey, 0, 0, 0)
+
+
+def test_explorer_figure_uses_a_colour_blind_safe_palette_and_a_second_cue() -> None:
+    from matplotlib.colors import to_hex
+
+    figure = explorer.reintegration_figure(data.load("returnee_survey_synthetic"))
+    left, right = figure.axes[:2]
+    okabe_ito = {"#0072b2", "#56b4e9", "#d55e00", "#000000", "#e69f00", "#009e73"}
+    assert {to_hex(p.get_facecolor()) for p in left.patches} <= okabe_ito | {"#ffffff"}
+    # Each bar's value is written as text, and the two reference lines differ in style.
+    assert sum("%" in t.get_text() for t in left.texts) == 5
+    styles = {line.get_linestyle() for line in left.lines + right.lines
+              if line.get_label() and not line.get_label().startswith("_")}
+    assert {"--", ":"} <= styles

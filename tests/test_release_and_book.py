@@ -71,6 +71,7 @@ def test_every_module_is_released_with_its_notebooks(curriculum, released):
             assert (released / module.id / f"{name}.ipynb").is_file()
         assert not (released / module.id / "wrong_answers.yml").exists()
         assert not (released / module.id / "module.yml").exists()
+        assert not (released / module.id / "facilitation.yml").exists()
 
 
 def test_secret_lines_are_found_in_the_source(curriculum):

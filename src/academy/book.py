@@ -51,8 +51,14 @@ def _present(book_dir: Path | None, names: tuple[str, ...]) -> list[dict[str, st
     return [{"file": n} for n in names if book_dir is None or (book_dir / f"{n}.md").is_file()]
 
 
-def toc(curriculum: Curriculum, book_dir: Path | None = None) -> dict[str, Any]:
-    """Return the Jupyter Book table of contents: guides, programme, modules, reference."""
+def toc(curriculum: Curriculum, book_dir: Path | None = None,
+        edition: str = "learner") -> dict[str, Any]:
+    """Return the Jupyter Book table of contents: guides, programme, modules, reference.
+
+    The instructor edition also has the facilitator's pages (session plans, role cards, ...).
+    """
+    from academy.facilitation_pages import facilitation_toc_parts
+
     book_dir = curriculum.root / "book" if book_dir is None else book_dir
     parts = [
         {"caption": "Start here", "chapters": _present(book_dir, START_PAGES)},
@@ -63,6 +69,8 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None) -> dict[str, Any]:
         {"caption": "For instructors", "chapters": _present(book_dir, INSTRUCTOR_PAGES)},
         {"caption": "Reference", "chapters": _present(book_dir, REFERENCE_PAGES)},
     ]
+    if edition == "instructor":
+        parts[-1:-1] = facilitation_toc_parts(curriculum)
     return {"format": "jb-book", "root": "intro", "parts": [p for p in parts if p["chapters"]]}
 
 
@@ -140,6 +148,7 @@ def module_page(module: Module, release_notebook: Path, data_version: str,
 
 def instructor_notes_markdown(module: Module) -> str:
     """Return the instructor box of a chapter: teaching notes, activities, points and rubric."""
+    from academy.facilitation_pages import facilitation_links_markdown
     from academy.notebook import rubric_markdown
     from academy.pages import ACTIVITY_LABELS
 
@@ -147,6 +156,7 @@ def instructor_notes_markdown(module: Module) -> str:
              f"**Time**: {module.teaching_minutes} min guided, {module.exercise_minutes} min "
              f"exercises. **Points**: {module.autograded_points:g} autograded + "
              f"{module.manual_points:g} for the reflection (`{module.rubric.grade_id}`).", "",
+             facilitation_links_markdown(module), "",
              "**Teaching notes**", "", module.teaching_notes.strip() or "—", "",
              "**Blended learning**", ""]
     lines += [f"- *{ACTIVITY_LABELS[k]}*: {v.strip()}" for k, v in module.activities.items()]
@@ -242,11 +252,24 @@ def write_book_config(config: dict[str, Any], out: Path) -> None:
                       yaml.safe_dump(built, sort_keys=False, allow_unicode=True).encode())
 
 
-def write_generated_pages(curriculum: Curriculum, out: Path) -> None:
-    """Write the table of contents, syllabus, schedule, curriculum map and its heatmap."""
+def write_generated_pages(curriculum: Curriculum, out: Path, edition: str = "learner") -> None:
+    """Write the table of contents, syllabus, schedule, curriculum map and its heatmap, and in
+    the instructor edition the facilitator's pages (the learner edition's sources have none)."""
+    import shutil
+
+    from academy.facilitation import FacilitationError
+    from academy.facilitation_pages import FACILITATION_DIR, write_facilitation_pages
+
     book_dir = curriculum.root / "book"
-    _write_if_changed(out / "_toc.yml",
-                      yaml.safe_dump(toc(curriculum, book_dir), sort_keys=False).encode())
+    _write_if_changed(out / "_toc.yml", yaml.safe_dump(toc(curriculum, book_dir, edition),
+                                                       sort_keys=False).encode())
+    if edition == "instructor":
+        try:
+            write_facilitation_pages(curriculum, out, _write_if_changed)
+        except (FacilitationError, KeyError) as exc:
+            raise BookError(f"The facilitator's pages could not be generated:\n{exc}") from None
+    else:
+        shutil.rmtree(out / FACILITATION_DIR, ignore_errors=True)
     _write_if_changed(out / "syllabus.md", syllabus_markdown(curriculum).encode())
     _write_if_changed(out / "schedule.md", schedule_markdown(curriculum).encode())
     _write_if_changed(out / "curriculum-map.md", curriculum_map_markdown(curriculum).encode())
@@ -299,7 +322,7 @@ def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
     out.mkdir(parents=True, exist_ok=True)
     copy_hand_written_pages(book_dir, out)
     write_book_config(config, out)
-    write_generated_pages(curriculum, out)
+    write_generated_pages(curriculum, out, edition)
     keys = write_bibliography(curriculum, out)
     copy_learner_notebooks(curriculum, release_dir, out)
     write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys)
@@ -315,11 +338,17 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)
     build_root = curriculum.root / "book" / "_build" / edition
+    toc_file = build_root / "src" / "_toc.yml"
+    toc_before = toc_file.read_bytes() if toc_file.is_file() else b""
     sources = generate_book_sources(curriculum, layout.release, build_root / "src", edition)
     ensure_interpreter_bin_on_path()
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet",
                "--path-output", str(build_root)]
+    if toc_file.read_bytes() != toc_before:
+        # Sphinx rewrites only changed pages, so every other page would keep the old
+        # navigation; executed notebooks still come from the execution cache.
+        command.append("--all")
     result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():

@@ -5,6 +5,7 @@ Added to the book's extensions by ``academy book``; each fix is one small functi
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 MATH_RENDERER = "mathml"
@@ -64,9 +65,48 @@ def visit_block_math(translator: Any, node: Any) -> None:
     raise nodes.SkipNode
 
 
+LABELLED = re.compile(r'<(button|a)\b([^>]*?)\saria-label="([^"]*)"([^>]*)>(.*?)</\1>', re.S)
+
+
+def label_in_name(html: str) -> str:
+    """Let a control with visible text be named by that text (WCAG 2.5.3, Label in Name).
+
+    The theme's search button shows "Search Ctrl + K" but is labelled "Search"; a speech-input
+    user who says what they see would not reach it (axe-core: label-content-name-mismatch). Where
+    the label does not contain the visible text, the label is dropped, so the name is the text.
+    """
+    def fix(match: re.Match[str]) -> str:
+        tag, before, label, after, inner = match.groups()
+        visible = " ".join(re.sub(r"<[^>]+>", " ", inner).split())
+        if not visible or visible.lower() in label.lower():
+            return match.group(0)
+        return f"<{tag}{before}{after}>{inner}</{tag}>"
+
+    return LABELLED.sub(fix, html)
+
+
+def after_build(app: Any, exception: Exception | None) -> None:
+    """Fix the built HTML pages: the icons without the theme's 1.5 MB script (see
+    ``academy.book_icons``), and controls named by their visible text."""
+    from pathlib import Path
+
+    from academy.book_icons import lighten_icons
+
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    lighten_icons(outdir)
+    for page in outdir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        fixed = label_in_name(html)
+        if fixed != html:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the fixes and the MathML renderer with Sphinx."""
     app.connect("html-page-context", fix_citation_roles)
+    app.connect("build-finished", after_build)
     app.add_html_math_renderer(MATH_RENDERER, (visit_inline_math, None),
                                (visit_block_math, None))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -164,14 +164,20 @@ def book(edition: str, course_dir: Path | None) -> None:
               help="The zip file to write (default: dist/global-classroom-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
+@click.option("--wheels", "wheels", flag_value="here", default=None,
+              help="Put every package the course needs into the pack (for this computer), so "
+                   "it installs with no network: pip install --no-index --find-links wheels.")
+@click.option("--wheels-for", "wheels", type=click.Choice(["windows", "macos-arm64",
+                                                           "macos-x86_64", "linux-x86_64"]),
+              help="As --wheels, for another kind of computer (Python 3.11).")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
-def pack(output: Path | None, no_build: bool, course_dir: Path | None) -> None:
+def pack(output: Path | None, no_build: bool, wheels: str | None, course_dir: Path | None) -> None:
     from academy.book import BookError
     from academy.pack import SIZE_TARGET_BYTES, PackError, build_pack, format_size
     from academy.release import ReleaseError
 
     try:
-        report = build_pack(course=course_dir, output=output, build=not no_build)
+        report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
     except (PackError, BookError, ReleaseError) as exc:
         _fail(str(exc))
         return
@@ -181,7 +187,9 @@ def pack(output: Path | None, no_build: bool, course_dir: Path | None) -> None:
                f"(target: under {format_size(SIZE_TARGET_BYTES)})")
     for part, size in report.parts.items():
         click.echo(f"    {part + '/':<12} {format_size(size)} unzipped")
-    if not report.within_target:
+    if report.wheels_platform:
+        click.echo(f"  with the packages for {report.wheels_platform}: it installs offline")
+    elif not report.within_target:
         click.secho("The pack is larger than the target.", fg="yellow", err=True)
 
 
@@ -203,26 +211,37 @@ def course(course_dir: Path | None) -> None:
 
 # -- instructor grading -------------------------------------------------------------------------
 @main.command(help="Import submissions of MODULE from a folder of <student_id>/<notebook>.ipynb "
-                   "or from a Moodle or Canvas submissions zip.")
+                   "or from a Moodle or Canvas submissions zip. Every file is matched to exactly "
+                   "one roster learner, or reported and not imported.")
 @click.argument("module")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--roster", type=click.Path(exists=True, path_type=Path), default=None,
-              help="CSV mapping LMS names/ids to student ids (columns: student_id and any of "
-                   "lms_id, name, email, username).")
+              help="CSV with student_id and any of name (or first_name, last_name), lms_id "
+                   "(Moodle participant number or Canvas user id), anonymous_id, email, "
+                   "username, sis_id, id_number, group.")
+@click.option("--groups", is_flag=True, default=False,
+              help="A group assignment: copy each group's submission to every member of the "
+                   "group (roster column 'group').")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
-def collect(module: str, path: Path, roster: Path | None, course_dir: Path | None) -> None:
+def collect(module: str, path: Path, roster: Path | None, groups: bool,
+            course_dir: Path | None) -> None:
     from academy.grading.collect import CollectError, collect_submissions
 
     try:
-        summary = collect_submissions(module, path, roster=roster, course=course_dir)
+        summary = collect_submissions(module, path, roster=roster, course=course_dir,
+                                      groups=groups)
     except CollectError as exc:
         _fail(str(exc))
         return
     for student, files in sorted(summary.collected.items()):
         click.echo(f"{student}: {', '.join(files)}")
-    for warning in summary.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
-    click.echo(f"collected {len(summary.collected)} submissions of {module}")
+    for problem in [*summary.ambiguous, *summary.unmatched]:
+        click.secho(problem, fg="red", err=True)
+    for note in summary.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
+    refused = len(summary.ambiguous) + len(summary.unmatched)
+    click.echo(f"collected {len(summary.collected)} submissions of {module}"
+               + (f"; {refused} files NOT imported (see above)" if refused else ""))
 
 
 @main.command(help="Autograde every collected submission of MODULE into the gradebook, in "
@@ -327,35 +346,56 @@ def feedback(module: str, course_dir: Path | None) -> None:
                f"{pages[0].parents[2] if pages else 'the feedback folder'}")
 
 
-@main.command(name="export", help="Export grades from the gradebook: csv, Moodle's grade import "
-                                  "or a Canvas gradebook CSV.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "moodle", "canvas"]), default="csv",
-              show_default=True, help="csv: one row per student and module; moodle: Moodle's "
-                                      "Import grades (CSV); canvas: fills --template.")
+@main.command(name="export", help="Export grades from the gradebook for an LMS, with a summary "
+                                  "of who was written or left out, and why.")
+@click.option("--format", "fmt", default="csv", show_default=True,
+              # the formats and their descriptions come from the registry in grading/export.py
+              help=__import__("academy.grading.export", fromlist=["x"]).format_help())
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (default: standard output).")
 @click.option("--template", type=click.Path(exists=True, path_type=Path), default=None,
-              help="Canvas only: the gradebook CSV exported from Canvas.")
+              help="Canvas: the gradebook CSV exported from Canvas (required). Moodle: a grade "
+                   "export from Moodle, to leave out identifiers it does not know (optional).")
 @click.option("--roster", type=click.Path(exists=True, path_type=Path), default=None,
-              help="CSV mapping student_id to LMS columns (lms_id, email, username, sis_id).")
+              help="CSV mapping student_id to LMS columns (id_number, email, username, lms_id, "
+                   "sis_id).")
+@click.option("--module", "modules", multiple=True,
+              help="Export only this module (repeatable; default: every module with grades).")
+@click.option("--max", "maximum", multiple=True,
+              help="The LMS grade item's maximum: N for every module, or MODULE=N (repeatable). "
+                   "Canvas reads it from the template's Points Possible.")
 @click.option("--moodle-identifier", type=click.Choice(["id_number", "email", "username"]),
               default="id_number", show_default=True,
-              help="Moodle only: the user field that identifies students.")
+              help="Moodle only: the user field that identifies students (a roster column).")
+@click.option("--leave-out-unknown", is_flag=True, default=False,
+              help="Moodle: leave out (and list) learners without the identifier instead of "
+                   "refusing the export.")
+@click.option("--hold-unfinished", is_flag=True, default=False,
+              help="Leave out learners whose reflection is not graded yet (else their "
+                   "provisional totals are exported and listed).")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
 def export_command(fmt: str, output: Path | None, template: Path | None, roster: Path | None,
-                   moodle_identifier: str, course_dir: Path | None) -> None:
-    from academy.grading.export import ExportError, export_grades
+                   modules: tuple[str, ...], maximum: tuple[str, ...], moodle_identifier: str,
+                   leave_out_unknown: bool, hold_unfinished: bool,
+                   course_dir: Path | None) -> None:
+    from academy.grading.export import ExportError, export, parse_maximum
 
     try:
-        text = export_grades(fmt=fmt, course=course_dir, template=template, roster=roster,
-                             moodle_identifier=moodle_identifier)
+        result = export(fmt, course=course_dir, template=template, roster=roster,
+                        modules=list(modules) or None, moodle_identifier=moodle_identifier,
+                        maximum=parse_maximum(maximum), hold_unfinished=hold_unfinished,
+                        leave_out_unknown=leave_out_unknown)
     except ExportError as exc:
         _fail(str(exc))
         return
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        with output.open("w", encoding=result.encoding, newline="") as handle:
+            handle.write(result.text)
+    for line in result.summary():
+        click.echo(line, err=True)
+    if output is not None:
         click.echo(f"grades: {output}", err=True)
 
 

@@ -9,6 +9,9 @@ tree* with the repository's layout but the learner notebooks in place of the sou
 - ``curriculum/``, ``datasets/``, ``src/academy/``, ``pyproject.toml``, ``environment.yml``: what
   the notebooks need to run.
 
+Instructors get a separate *instructor pack* (``assemble_instructor_pack``): the instructor
+edition of the book with its facilitator's pages, which must never reach the learner tree.
+
 The same tree, committed to the ``learner`` branch of a public repository, is what the book's
 Binder, JupyterHub and Colab links launch.
 """
@@ -19,6 +22,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from academy.curriculum import Curriculum, load_curriculum
 
@@ -50,10 +54,11 @@ You need Python 3.11. Open a terminal in this folder and run:
 or, with conda: `conda env create -f environment.yml`, then `conda activate global-classroom` and
 `jupyter lab`.
 
-Installing needs the internet once. For a classroom with no connection at all, prepare the
-packages on a connected computer with `pip download -d wheels .` in this folder, copy the
-folder with its `wheels/` to the classroom, and install there with
-`pip install --no-index --find-links wheels -e .`.
+Installing needs the internet once, unless this pack was made with `academy pack --wheels`: then
+its `wheels/` folder holds every package the course needs (for the computer named in
+`wheels/PLATFORM.txt`), and the install works with no network at all:
+
+    .venv/bin/pip install --no-index --find-links wheels -e .
 
 ## Work on a module
 
@@ -67,6 +72,36 @@ instructor asks. The book's *Learner guide* says more.
 
 {contents}
 """
+
+INSTRUCTOR_PACK_FOLDER = "global-classroom-instructor"
+INSTRUCTOR_PACK_NAME = "global-classroom-instructor-pack.zip"
+INSTRUCTOR_START_HERE = """\
+# Global Classroom instructor pack
+
+For instructors and facilitators only. This pack holds the instructor edition of the book: the
+reference solutions, the rubrics, and the facilitator's pages (session plans, role cards,
+exemplar reflections, misconceptions, printable handouts). Do not give it to learners; they have
+the course pack.
+
+Open `book/index.html` in a web browser (double-click it); it works without a network.
+
+- **Running the programme**: `book/facilitation/global-classroom.html`, the six-week schedule and
+  the dialogue across modules.
+- **Each module's kit**: `book/facilitation/<module>/session-plan.html`, with links to its role
+  cards, exemplars, misconceptions and handouts.
+- **Printing**: open a role-card or handout page and print it on A4 (File → Print). Each role card
+  and each handout comes out on its own page; the site's menus are not printed.
+"""
+
+
+# Where the packages of a pack with wheels are meant to run: pip's platform tags for each name.
+PLATFORMS: dict[str, list[str]] = {
+    "windows": ["win_amd64"],
+    "macos-arm64": ["macosx_11_0_arm64", "macosx_12_0_arm64", "macosx_14_0_arm64"],
+    "macos-x86_64": ["macosx_10_9_x86_64", "macosx_10_13_x86_64", "macosx_11_0_x86_64"],
+    "linux-x86_64": ["manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"],
+}
+BUILD_REQUIREMENTS = ["setuptools>=69", "wheel"]  # to install the toolkit itself (-e .)
 
 
 class PackError(RuntimeError):
@@ -82,6 +117,7 @@ class PackReport:
     size_bytes: int
     files: int
     parts: dict[str, int] = field(default_factory=dict)
+    wheels_platform: str = ""
 
     @property
     def within_target(self) -> bool:
@@ -124,10 +160,24 @@ def copy_toolkit_and_data(root: Path, tree: Path) -> None:
             shutil.copy2(root / name, tree / name)
 
 
-def write_start_here(tree: Path) -> None:
-    """Write the offline set-up guide as Markdown and as a page that opens from disk."""
+def _write_start_pages(tree: Path, text: str, title: str) -> None:
+    """Write ``text`` as START-HERE.md and as START-HERE.html, a page that opens from disk."""
     from markdown_it import MarkdownIt
 
+    (tree / "START-HERE.md").write_text(text, encoding="utf-8")
+    body = MarkdownIt("commonmark").render(text.replace("`book/index.html`",
+                                                        "[book/index.html](book/index.html)"))
+    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{title}</title>"
+            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
+            "line-height:1.5;color:#222}code,pre{background:#f3f3f3}</style></head>\n"
+            f"<body><main>\n{body}</main></body></html>\n")
+    (tree / "START-HERE.html").write_text(page, encoding="utf-8")
+
+
+def write_start_here(tree: Path) -> None:
+    """Write the offline set-up guide as Markdown and as a page that opens from disk."""
     rows = [("book/", "the book (open book/index.html)"),
             ("modules/", "the learner notebooks, one folder per module"),
             ("datasets/", "the course datasets and their sources (datapackage.yaml)"),
@@ -135,17 +185,47 @@ def write_start_here(tree: Path) -> None:
             ("src/academy/", "the course toolkit used by the notebooks"),
             ("environment.yml, pyproject.toml", "the Python environment")]
     contents = "\n".join(f"- `{name}`: {what}" for name, what in rows)
-    text = START_HERE.format(contents=contents)
-    (tree / "START-HERE.md").write_text(text, encoding="utf-8")
-    body = MarkdownIt("commonmark").render(text.replace("`book/index.html`",
-                                                        "[book/index.html](book/index.html)"))
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>Global Classroom course pack</title>"
-            "<style>body{font-family:sans-serif;max-width:46em;margin:2em auto;padding:0 1em;"
-            "line-height:1.5;color:#222}code,pre{background:#f3f3f3}</style></head>\n"
-            f"<body><main>\n{body}</main></body></html>\n")
-    (tree / "START-HERE.html").write_text(page, encoding="utf-8")
+    _write_start_pages(tree, START_HERE.format(contents=contents),
+                       "Global Classroom course pack")
+
+
+def course_requirements(root: Path) -> list[str]:
+    """Return the packages the course needs to run: the toolkit's dependencies (pyproject.toml)
+    and what installing the toolkit itself needs."""
+    import tomllib
+
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    return [*project["project"]["dependencies"], *BUILD_REQUIREMENTS]
+
+
+def download_wheels(root: Path, tree: Path, platform: str | None = None,
+                    run: Any = None) -> Path:
+    """Put every package the course needs into ``tree/wheels`` for ``platform`` (a name of
+    PLATFORMS; None for this computer), with pip; return the folder."""
+    import subprocess
+    import sys
+
+    folder = tree / "wheels"
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
+               "--only-binary=:all:", "--dest", str(folder)]
+    if platform is not None:
+        if platform not in PLATFORMS:
+            raise PackError(f"unknown platform '{platform}' (known: {', '.join(PLATFORMS)})")
+        command += ["--python-version", "3.11", "--implementation", "cp"]
+        for tag in PLATFORMS[platform]:
+            command += ["--platform", tag]
+    result = (run or subprocess.run)([*command, *course_requirements(root)],
+                                     capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PackError("pip could not download the course's packages (is this computer "
+                        f"online?):\n{result.stderr.strip()[-2000:]}")
+    described = platform or f"this computer ({sys.platform}, Python "\
+                            f"{sys.version_info.major}.{sys.version_info.minor})"
+    (folder / "PLATFORM.txt").write_text(
+        f"These packages are for {described}.\nInstall offline with:\n"
+        "  pip install --no-index --find-links wheels -e .\n", encoding="utf-8")
+    return folder
 
 
 def zip_tree(tree: Path, archive: Path) -> int:
@@ -161,8 +241,12 @@ def zip_tree(tree: Path, archive: Path) -> int:
 
 
 def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
-                  output: Path) -> PackReport:
-    """Assemble the learner tree next to ``output`` and zip it; return the pack's report."""
+                  output: Path, wheels: str | None = None) -> PackReport:
+    """Assemble the learner tree next to ``output`` and zip it; return the pack's report.
+
+    ``wheels`` adds every package the course needs: "here" for this computer, or a name of
+    PLATFORMS.
+    """
     tree = output.parent / PACK_FOLDER
     shutil.rmtree(tree, ignore_errors=True)
     tree.mkdir(parents=True)
@@ -170,15 +254,45 @@ def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
     copy_learner_notebooks(curriculum, release_dir, tree)
     copy_toolkit_and_data(curriculum.root, tree)
     write_start_here(tree)
+    if wheels is not None:
+        download_wheels(curriculum.root, tree, None if wheels == "here" else wheels)
     files = zip_tree(tree, output)
     parts = {name: _folder_size(tree / name)
-             for name in ("book", "modules", "datasets", "src", "curriculum")}
+             for name in ("book", "modules", "datasets", "src", "curriculum", "wheels")
+             if (tree / name).exists()}
     return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
-                      parts=parts)
+                      parts=parts, wheels_platform=wheels or "")
+
+
+def assemble_instructor_pack(curriculum: Curriculum, instructor_html: Path,
+                             output: Path) -> PackReport:
+    """Zip the built instructor edition, with its facilitator's pages, for offline teaching.
+
+    A separate pack from the learners' one: it holds reference solutions, rubrics and exemplar
+    reflections, so it is never committed to the learner branch or given to learners.
+    """
+    from academy.facilitation_pages import MODULE_PAGES, PROGRAMME_PAGE, module_page_path
+
+    expected = [PROGRAMME_PAGE] + [module_page_path(m.id, page) for m in curriculum.modules
+                                   for page in MODULE_PAGES]
+    missing = [p for p in expected if not (instructor_html / f"{p}.html").is_file()]
+    if not (instructor_html / "index.html").is_file() or missing:
+        raise PackError(f"{instructor_html}: no built instructor edition with the facilitator's "
+                        f"pages (missing: {', '.join(missing[:3]) or 'index.html'}); run "
+                        "`academy book --edition instructor` first")
+    tree = output.parent / INSTRUCTOR_PACK_FOLDER
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    shutil.copytree(instructor_html, tree / "book", ignore=shutil.ignore_patterns(*BOOK_SKIP))
+    _write_start_pages(tree, INSTRUCTOR_START_HERE, "Global Classroom instructor pack")
+    files = zip_tree(tree, output)
+    return PackReport(path=output, tree=tree, size_bytes=output.stat().st_size, files=files,
+                      parts={"book": _folder_size(tree / "book")})
 
 
 def build_pack(*, root: Path | None = None, course: Path | str | None = None,
-               output: Path | None = None, build: bool = True) -> PackReport:
+               output: Path | None = None, build: bool = True,
+               wheels: str | None = None) -> PackReport:
     """Release the modules and build the learner book (unless ``build`` is False), then the
     offline pack; return its report."""
     from academy.book import build_book
@@ -191,7 +305,7 @@ def build_pack(*, root: Path | None = None, course: Path | str | None = None,
         release_all(root=curriculum.root, course=course)
         book_html = build_book(root=curriculum.root, course=course, edition="learner").parent
     output = (output or curriculum.root / "dist" / PACK_NAME).resolve()
-    return assemble_pack(curriculum, layout.release, book_html, output)
+    return assemble_pack(curriculum, layout.release, book_html, output, wheels)
 
 
 def format_size(size: int) -> str:

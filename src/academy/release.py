@@ -13,7 +13,7 @@ from academy.paths import course_dir as default_course_dir
 from academy.paths import ensure_interpreter_bin_on_path
 
 IGNORED_FILES = [".ipynb_checkpoints", "*.pyc", "__pycache__", "module.yml", "wrong_answers.yml",
-                 "instructor.md", "*.bak"]
+                 "instructor.md", "facilitation.yml", "*.bak"]
 
 
 class ReleaseError(RuntimeError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -150,3 +150,14 @@ def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[st
     lines.append(f"{'shared assets (' + str(len(shared)) + ' files)':<40} "
                  f"{sum(shared.values()) / 1024:>8.1f}")
     return "\n".join(lines), own, shared
+
+
+def local_target(book: Path, base: str, href: str) -> tuple[Path, str] | None:
+    """Return the file and fragment an internal link points to, or None for external links."""
+    if not href.startswith(base):
+        return None
+    parsed = urlparse(href)
+    path = book / unquote(parsed.path).lstrip("/")
+    if path.is_dir():
+        path = path / "index.html"
+    return path, parsed.fragment

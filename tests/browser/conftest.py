@@ -56,16 +56,44 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def book_url(learner_book: Path) -> Iterator[str]:
-    """The learner book served over HTTP on localhost (a random free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(learner_book))
+def _serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` over HTTP on localhost (a random free port) until the generator ends."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def book_url(learner_book: Path) -> Iterator[str]:
+    """The learner book served over HTTP on localhost (a random free port)."""
+    yield from _serve(learner_book)
+
+
+@pytest.fixture(scope="session")
+def instructor_book_url(instructor_book: Path) -> Iterator[str]:
+    """The instructor edition served over HTTP on localhost (a random free port)."""
+    yield from _serve(instructor_book)
+
+
+@pytest.fixture(scope="session")
+def facilitation_visits(chromium: Any, instructor_book_url: str, instructor_book: Path,
+                        axe_script: Path) -> dict[str, PageVisit]:
+    """The instructor edition's facilitator's pages and module chapters, visited once each."""
+    visits: list[PageVisit] = []
+    context = new_context(chromium, visits)
+    out: dict[str, PageVisit] = {}
+    pages = [*sorted((instructor_book / "facilitation").rglob("*.html")),
+             *sorted((instructor_book / "modules").glob("*.html"))]
+    for path in pages:
+        relative = path.relative_to(instructor_book).as_posix()
+        out[relative] = visit(context, f"{instructor_book_url}/{relative}", visits,
+                              axe=axe_script)
+    context.close()
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -6,27 +6,18 @@ import json
 import re
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 import pytest
 
-from browser.browser_support import PageVisit, new_context, visit, weights_table
+from browser.browser_support import PageVisit, local_target, new_context, visit, weights_table
 
 pytestmark = pytest.mark.slow
 
 PAGE_WEIGHT_LIMIT = 1024 * 1024
+FIRST_VISIT_LIMIT = 1000 * 1000  # bytes, uncompressed: the theme and the heaviest page
+LATER_PAGE_LIMIT = 250 * 1024
 SERIOUS = {"serious", "critical"}
-
-
-def _local_target(book: Path, base: str, href: str) -> tuple[Path, str] | None:
-    """Return the file and fragment an internal link points to, or None for external links."""
-    if not href.startswith(base):
-        return None
-    parsed = urlparse(href)
-    path = book / unquote(parsed.path).lstrip("/")
-    if path.is_dir():
-        path = path / "index.html"
-    return path, parsed.fragment
 
 
 def test_every_page_loads_without_console_errors_or_failed_requests(book_visits):
@@ -46,7 +37,7 @@ def test_no_internal_link_is_broken(book_visits, learner_book, book_url):
     ids: dict[Path, set[str]] = {}
     for page, record in book_visits.items():
         for href in record.links:
-            target = _local_target(learner_book, book_url, href)
+            target = local_target(learner_book, book_url, href)
             if target is None:
                 continue
             path, fragment = target
@@ -117,6 +108,33 @@ def test_page_weights_are_reported_and_under_one_megabyte(book_visits, book_url,
     (learner_book.parent / "page-weights.json").write_text(
         json.dumps({"pages": own, "shared_theme_assets": shared}, indent=1))
     assert max(own.values()) < PAGE_WEIGHT_LIMIT, table
+
+
+def test_first_visit_is_under_one_megabyte_and_later_pages_under_250_kb(chromium, book_url,
+                                                                      book_visits, capsys):
+    """A learner on a poor connection pays for the theme once. A first visit (an empty cache)
+    to the landing page or to the heaviest page transfers at most 1 MB; after that a page costs
+    at most 250 kB; the icon script is never loaded, and the icon fonts only as the few glyphs
+    the theme's stylesheets draw."""
+    table, own, shared = weights_table(book_visits, book_url)
+    heaviest = max(own, key=lambda page: own[page])
+    first: dict[str, int] = {}
+    for page in ("index.html", heaviest):
+        visits: list[PageVisit] = []
+        context = new_context(chromium, visits)
+        record = visit(context, f"{book_url}/{page}", visits)
+        context.close()
+        first[page] = sum(record.transfers.values())
+    with capsys.disabled():
+        print("\nfirst visit (empty cache): " + ", ".join(
+            f"{page} {size / 1024:.0f} kB" for page, size in first.items()))
+    assert max(first.values()) <= FIRST_VISIT_LIMIT, (first, table)
+    assert max(own.values()) <= LATER_PAGE_LIMIT, table
+    loaded = {url: size for record in book_visits.values()
+              for url, size in record.transfers.items()}
+    assert not [url for url in loaded if "fontawesome.js" in url]
+    icon_fonts = {url: size for url, size in loaded.items() if "webfonts" in url}
+    assert sum(icon_fonts.values()) <= 10_000, icon_fonts  # cut to the glyphs the CSS draws
 
 
 def test_offline_pack_opens_from_disk_with_working_navigation(chromium, curriculum, released,

@@ -61,7 +61,8 @@ def test_feedback_pages_show_scores_and_no_hidden_test_code(graded_class: dict[s
         assert_no_hidden_code(page.read_text())
     partly = (course / "feedback" / "partly_correct" / MODULE / f"{MODULE}-feedback.html")
     text = partly.read_text()
-    assert "total-cost-tests" in text and "0 / 3" in text
+    assert "Exercise 1 — The cost of one transfer" in text and "0 / 3" in text
+    assert "total-cost-tests" not in text  # exercises are named as the learner saw them
     assert "should be 6.5" in text  # the failing self-check's message
     loop = (course / "feedback" / "infinite_loop_in_q2" / MODULE / f"{MODULE}-feedback.html")
     assert "timed out" in loop.read_text()
@@ -78,6 +79,7 @@ def test_report_has_figures_stats_and_attention_list(graded_class: dict[str, Any
                     "test_cell_edited_to_pass", "loop_ignores_interrupt_in_q2"):
         assert student in text
     assert "Most common failing self-checks" in text
+    assert "<td>Exercise 1 — The cost of one transfer</td>" in text
     assert_no_hidden_code(text)
 
 
@@ -132,27 +134,28 @@ def test_csv_export_has_one_row_per_student(graded_class: dict[str, Any]) -> Non
 
 
 def total(course: Path, student: str) -> str:
-    from academy.grading.export import gradebook_rows
+    from academy.grading.export import fixed, gradebook_rows
 
-    return f"{next(r.score for r in gradebook_rows(course=course) if r.student_id == student):g}"
+    return fixed(next(r.score for r in gradebook_rows(course=course) if r.student_id == student))
 
 
 def test_moodle_export_matches_grade_import_format(graded_class: dict[str, Any],
                                                    tmp_path: Path) -> None:
-    from academy.grading.export import export_grades
+    from academy.grading.export import ExportError, export
 
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id,email\ncorrect,correct@uni.example\n")
-    text = export_grades(fmt="moodle", course=graded_class["course"], roster=roster,
-                         moodle_identifier="email")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["Email address", "Remittances and financial inclusion"]
-    by_id = {r[0]: r[1] for r in rows[1:]}
-    assert by_id["correct@uni.example"] == total(graded_class["course"], "correct")
-    assert "wrong" in by_id  # not on the roster: our id is used
-    plain = list(csv.reader(io.StringIO(export_grades(fmt="moodle",
-                                                      course=graded_class["course"]))))
-    assert plain[0][0] == "ID number"
+    with pytest.raises(ExportError, match="none in the roster.*wrong"):
+        export("moodle", course=graded_class["course"], roster=roster,
+               moodle_identifier="email")
+    result = export("moodle", course=graded_class["course"], roster=roster,
+                    moodle_identifier="email", leave_out_unknown=True)
+    rows = list(csv.reader(io.StringIO(result.text)))
+    assert rows == [["Email address", "Remittances and financial inclusion"],
+                    ["correct@uni.example", total(graded_class["course"], "correct")]]
+    assert "wrong: no Email address in the roster" in result.skipped
+    with pytest.raises(ExportError, match="ID number"):  # never our own ids
+        export("moodle", course=graded_class["course"])
 
 
 def test_canvas_export_fills_the_template_by_sis_id(graded_class: dict[str, Any],

@@ -52,8 +52,8 @@ def _shell() -> Any:
     shell.display_pub = Capture(shell=shell)  # type: ignore[no-untyped-call]
     # Errors are read from the execution result; formatting IPython's rich tracebacks would
     # cost more than running the cell.
-    shell.showtraceback = lambda *args, **kwargs: None
-    shell.showsyntaxerror = lambda *args, **kwargs: None
+    shell.showtraceback = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    shell.showsyntaxerror = lambda *args, **kwargs: None  # type: ignore[method-assign]
     return shell
 
 

@@ -1,19 +1,29 @@
-"""Explorer for the Narratives module: filter the constructed headlines, see frames and examples."""
+"""Explorer for the Narratives module: filter the constructed headlines, see frames and examples.
+
+The chart tells the frames apart by colour *and* by hatching, with a letter and count on each
+segment, so that no reader depends on colour; the colours are from the Okabe-Ito palette, chosen
+to stay distinct with the common colour-vision deficiencies. Example headlines are given as text
+(a table), not drawn into the image, and every redraw gets alt text describing what it shows.
+"""
 
 from __future__ import annotations
 
-import textwrap
 from typing import Any
 
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from academy.explore import StaticFigure, show_figure
+
 ALL = "All"
 FRAME_ORDER = ("Threat", "Victim", "Hero", "Neutral")
-FRAME_COLOURS = {"Threat": "#c0392b", "Victim": "#f2a541", "Hero": "#2a9d4b",
-                 "Neutral": "#9e9e9e"}
+# Okabe & Ito (2008), "Color Universal Design": vermillion, blue, bluish green, grey.
+FRAME_COLOURS = {"Threat": "#D55E00", "Victim": "#0072B2", "Hero": "#009E73",
+                 "Neutral": "#BBBBBB"}
+FRAME_HATCHES = {"Threat": "///", "Victim": "...", "Hero": "\\\\\\", "Neutral": ""}
 CODERS = ("A", "B")
+EXAMPLE_COLUMNS = ["headline_id", "outlet_type", "country", "frame", "headline"]
 
 
 def frame_column(coder: str) -> str:
@@ -34,78 +44,118 @@ def filter_headlines(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = 
     return corpus[keep.astype(bool)]
 
 
-def _example_lines(rows: pd.DataFrame, coder: str, how_many: int, width: int) -> list[str]:
-    lines: list[str] = []
-    picked = rows.sample(min(how_many, len(rows)), random_state=0) if len(rows) else rows
-    for row in picked.sort_values("headline_id").itertuples(index=False):
-        label = f"{row.headline_id} · {row.outlet_type} · {row.country} · " \
-                f"{getattr(row, frame_column(coder))}"
-        lines.append(label)
-        lines += ["   " + part for part in textwrap.wrap(str(row.headline), width)]
-        lines.append("")
-    return lines
+def frame_counts(corpus: pd.DataFrame, country: str = ALL, coder: str = "A") -> pd.DataFrame:
+    """Return headline counts: one row per outlet type (sorted), one column per frame."""
+    column = frame_column(coder)
+    in_country = filter_headlines(corpus, country=country, coder=coder)
+    outlets = sorted(corpus["outlet_type"].unique())
+    return (in_country.groupby(["outlet_type", column]).size().unstack(fill_value=0)
+            .reindex(index=outlets, columns=list(FRAME_ORDER), fill_value=0).astype(int))
+
+
+def example_headlines(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
+                      country: str = ALL, coder: str = "A", examples: int = 5) -> pd.DataFrame:
+    """Return up to ``examples`` headlines matching the filters, as a table of text.
+
+    The same filters always give the same examples (a fixed random sample, in id order).
+    """
+    matching = filter_headlines(corpus, frame, outlet_type, country, coder)
+    picked = matching.sample(min(examples, len(matching)), random_state=0)
+    table = picked.sort_values("headline_id").rename(columns={frame_column(coder): "frame"})
+    return table[EXAMPLE_COLUMNS].reset_index(drop=True)
+
+
+def explorer_alt_text(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
+                      country: str = ALL, coder: str = "A") -> str:
+    """Return alt text that describes the chart drawn for these filters, with its counts."""
+    counts = frame_counts(corpus, country, coder)
+    where = "all countries" if country == ALL else country
+    rows = "; ".join(
+        f"{outlet}: " + ", ".join(f"{int(counts.loc[outlet, name])} {name}"
+                                  for name in FRAME_ORDER)
+        for outlet in counts.index)
+    highlighted = []
+    if frame != ALL:
+        highlighted.append(f"the {frame} frame")
+    if outlet_type != ALL:
+        highlighted.append(f"the {outlet_type} bar")
+    focus = (f" Highlighted: {' and '.join(highlighted)}; the rest is faded."
+             if highlighted else "")
+    matching = len(filter_headlines(corpus, frame, outlet_type, country, coder))
+    return (f"Stacked horizontal bars: constructed headlines of {where} by outlet type and "
+            f"coder {coder}'s frame. {rows}.{focus} {matching} headline(s) match all filters; "
+            f"examples are listed as text below the chart.")
 
 
 def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
-                    country: str = ALL, coder: str = "A", examples: int = 5) -> Figure:
-    """Return a figure: headline counts by outlet type and frame, and matching examples.
+                    country: str = ALL, coder: str = "A") -> Figure:
+    """Return a figure of headline counts by outlet type, stacked by the chosen coder's frame.
 
-    The bars count the headlines of the selected country (all countries by default) by outlet
-    type, stacked by the chosen coder's frame; the selected frame and outlet type are drawn in
-    full colour and the rest faded. The right panel lists example headlines matching all filters.
+    The bars count the headlines of the selected country (all countries by default); the
+    selected frame and outlet type are drawn in full colour and the rest faded. Each frame has
+    its own colour and hatching, and each segment wide enough carries its frame's letter and
+    count. Example headlines are not drawn: ``example_headlines`` gives them as text.
     """
-    column = frame_column(coder)
-    in_country = filter_headlines(corpus, country=country, coder=coder)
-    counts = (in_country.groupby(["outlet_type", column]).size().unstack(fill_value=0)
-              .reindex(columns=list(FRAME_ORDER), fill_value=0))
-    outlets = sorted(corpus["outlet_type"].unique())
-    counts = counts.reindex(outlets, fill_value=0)
-
-    figure = Figure(figsize=(11, 4.8), dpi=96)
-    bars, text = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+    counts = frame_counts(corpus, country, coder)
+    outlets = list(counts.index)
+    figure = Figure(figsize=(8, 3.8), dpi=96)
+    bars = figure.subplots()
     left = [0.0] * len(outlets)
     for name in FRAME_ORDER:
         values = [float(v) for v in counts[name]]
         for i, outlet in enumerate(outlets):
             chosen = frame in (ALL, name) and outlet_type in (ALL, outlet)
             bars.barh(outlet, values[i], left=left[i], color=FRAME_COLOURS[name],
+                      hatch=FRAME_HATCHES[name], edgecolor="white", linewidth=0.8,
                       alpha=1.0 if chosen else 0.25)
+            if values[i] >= 4:
+                bars.text(left[i] + values[i] / 2, i, f"{name[0]} {int(values[i])}",
+                          ha="center", va="center", fontsize="small", color="black",
+                          bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                                "edgecolor": "none", "alpha": 0.85 if chosen else 0.4})
         left = [a + b for a, b in zip(left, values, strict=True)]
     bars.invert_yaxis()
     bars.set_xlabel("Number of headlines")
     where = "all countries" if country == ALL else country
     bars.set_title(f"Frames by outlet type, {where} (coder {coder})", fontsize="medium")
-    bars.legend(handles=[Patch(color=FRAME_COLOURS[name], label=name) for name in FRAME_ORDER],
-                loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize="small",
+    bars.legend(handles=[Patch(facecolor=FRAME_COLOURS[name], hatch=FRAME_HATCHES[name],
+                               edgecolor="white", label=f"{name[0]} = {name}")
+                         for name in FRAME_ORDER],
+                loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize="small",
                 frameon=False)
-
-    matching = filter_headlines(corpus, frame, outlet_type, country, coder)
-    text.axis("off")
-    text.set_title(f"Examples: {len(matching)} matching headline(s)", fontsize="medium")
-    lines = _example_lines(matching, coder, examples, width=60) or ["No headline matches."]
-    text.text(0.0, 1.0, "\n".join(lines), va="top", ha="left", family="monospace",
-              fontsize="small", transform=text.transAxes)
     figure.suptitle("Constructed examples written for the course, not real headlines",
-                    fontsize="small", color="#555555")
+                    fontsize="small", color="#444444")
     figure.tight_layout()
     return figure
 
 
-def frame_explorer(corpus: pd.DataFrame) -> Any:
-    """Return an ipywidgets explorer of the corpus: frame, outlet type, country and coder."""
-    import ipywidgets as widgets
+def explorer_view(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
+                  country: str = ALL, coder: str = "A") -> tuple[StaticFigure, pd.DataFrame]:
+    """Return what the explorer shows for these filters: the chart, with alt text describing
+    this state, and the example headlines as a text table."""
+    chart = show_figure(explorer_figure(corpus, frame, outlet_type, country, coder),
+                        alt=explorer_alt_text(corpus, frame, outlet_type, country, coder))
+    return chart, example_headlines(corpus, frame, outlet_type, country, coder)
 
-    from academy.explore import interactive_figure
+
+def frame_explorer(corpus: pd.DataFrame) -> Any:
+    """Return an ipywidgets explorer of the corpus: frame, outlet type, country and coder.
+
+    Each redraw shows ``explorer_view`` for the chosen filters: the chart with alt text that
+    describes that state, then the matching example headlines as a text table.
+    """
+    import ipywidgets as widgets
+    from IPython.display import display
 
     def options(column: str) -> list[str]:
         return [ALL, *sorted(str(v) for v in corpus[column].unique())]
 
-    def draw(frame: str, outlet_type: str, country: str, coder: str) -> Figure:
-        return explorer_figure(corpus, frame, outlet_type, country, coder)
+    def redraw(frame: str, outlet_type: str, country: str, coder: str) -> None:
+        for part in explorer_view(corpus, frame, outlet_type, country, coder):
+            display(part)
 
-    return interactive_figure(
-        draw,
-        alt="Bars counting the selected headlines by outlet type and frame, with examples",
+    return widgets.interactive(
+        redraw,
         frame=widgets.Dropdown(options=[ALL, *FRAME_ORDER], value=ALL, description="Frame"),
         outlet_type=widgets.Dropdown(options=options("outlet_type"), value=ALL,
                                      description="Outlet"),

@@ -25,7 +25,22 @@ INDICATORS: dict[str, dict[str, bool]] = {
 }
 THRESHOLD = 0.5
 
-_COLOURS = {"economic": "#1f6f8b", "social": "#f2a541", "psychosocial": "#7a4fa3"}
+# Fixed ends of each indicator's scale (low, high), chosen by the course before looking at the
+# survey: round numbers for money, the ends of the answer scale otherwise. A value outside is
+# clipped. With fixed ends a score keeps its meaning from one survey to the next; with the
+# minimum and maximum of the sample it does not.
+FIXED_SCALES: dict[str, tuple[float, float]] = {
+    "income_usd_month": (0, 600), "work_days_month": (0, 30), "debt_usd": (0, 3000),
+    "housing_quality": (1, 5), "services_access": (0, 6), "community_participation": (1, 5),
+    "wellbeing": (1, 5), "discrimination": (1, 5), "wish_to_leave": (1, 5),
+}
+
+# Okabe-Ito colours, told apart by readers with colour-vision deficiencies; every line also has
+# its own line style and a label, so colour is never the only cue.
+_BAR = "#0072B2"
+_HISTOGRAM = "#56B4E9"
+_THRESHOLD_LINE = "#D55E00"
+_Z_95 = 1.96
 
 
 def scoring_rules() -> pd.DataFrame:
@@ -36,14 +51,20 @@ def scoring_rules() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["dimension", "indicator", "better when"])
 
 
-def _index_values(survey: pd.DataFrame, weights: tuple[float, float, float]) -> np.ndarray:
-    """Return each returnee's composite index under ``weights`` (in DIMENSIONS order)."""
+def _index_values(survey: pd.DataFrame, weights: tuple[float, float, float],
+                  scales: dict[str, tuple[float, float]] | None = None) -> np.ndarray:
+    """Return each returnee's composite index under ``weights`` (in DIMENSIONS order).
+
+    Each indicator is scaled from the ends given in ``scales`` (clipped to 0-1), or from the
+    survey's own minimum and maximum when ``scales`` is None (the module's rule 1).
+    """
     parts = []
     for dimension in DIMENSIONS:
         columns = []
         for indicator, higher in INDICATORS[dimension].items():
             raw = survey[indicator].to_numpy(dtype=float)
-            scaled = (raw - raw.min()) / (raw.max() - raw.min())
+            low, high = scales[indicator] if scales else (raw.min(), raw.max())
+            scaled = np.clip((raw - low) / (high - low), 0.0, 1.0)
             columns.append(scaled if higher else 1.0 - scaled)
         parts.append(np.column_stack(columns).mean(axis=1))
     stacked = np.column_stack(parts)
@@ -52,24 +73,50 @@ def _index_values(survey: pd.DataFrame, weights: tuple[float, float, float]) -> 
     return values
 
 
+def share_at_threshold(survey: pd.DataFrame,
+                       scales: dict[str, tuple[float, float]] | None = None,
+                       weights: tuple[float, float, float] = (1.0, 1.0, 1.0),
+                       threshold: float = THRESHOLD) -> float:
+    """Return the % of returnees whose index is at or above ``threshold``, scaling indicators
+    by the survey's minimum and maximum (``scales`` None) or by fixed ends such as
+    FIXED_SCALES."""
+    return 100 * float((_index_values(survey, weights, scales) >= threshold).mean())
+
+
 def _shares(survey: pd.DataFrame, weights: tuple[float, float, float],
-            threshold: float) -> tuple[np.ndarray, float, pd.Series]:
-    """Return (index values, overall % at or above threshold, % by support type, ascending)."""
+            threshold: float) -> tuple[np.ndarray, float, pd.DataFrame]:
+    """Return (index values, overall % at or above threshold, table by support type).
+
+    The table, sorted by share ascending, has the group size ``n``, the ``share`` in per cent
+    and the half-width ``margin`` of its 95% confidence interval (normal approximation).
+    """
     index = _index_values(survey, weights)
     above = pd.Series(index >= threshold, index=survey.index)
-    by_support = (100 * above.groupby(survey["support_type"].astype(str)).mean()).sort_values()
-    return index, 100 * float(above.mean()), by_support
+    groups = above.groupby(survey["support_type"].astype(str))
+    p = groups.mean()
+    n = groups.size()
+    table = pd.DataFrame({"n": n, "share": 100 * p,
+                          "margin": 100 * _Z_95 * np.sqrt(p * (1 - p) / n)})
+    return index, 100 * float(above.mean()), table.sort_values("share")
 
 
 def figure_description(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
                        psychosocial: float = 1.0, threshold: float = THRESHOLD) -> str:
     """Return alt text for ``reintegration_figure`` with the same settings (rounded shares)."""
+    if economic + social + psychosocial <= 0:
+        return "No figure: every weight is zero. Give at least one dimension a positive weight."
+    total = economic + social + psychosocial
+    weights = ", ".join(f"{d} {w / total:.2f}" for d, w in
+                        zip(DIMENSIONS, (economic, social, psychosocial), strict=True))
     _, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
-    groups = ", ".join(f"{name} {share:.0f}%" for name, share in by_support[::-1].items())
-    return (f"Two panels. Left: share of returnees whose composite index is at or above "
-            f"{threshold:.2f}, by type of support: {groups}; all returnees {overall:.0f}%. "
-            f"Right: histogram of the composite index between 0 and 1 with the threshold "
-            f"marked.")
+    groups = ", ".join(
+        f"{row.Index} {row.share:.0f}% (95% interval {row.share - row.margin:.0f} to "
+        f"{row.share + row.margin:.0f}, n={row.n})"
+        for row in by_support[::-1].itertuples())
+    return (f"Weights: {weights}. Two panels. Left: share of returnees whose composite index "
+            f"is at or above {threshold:.2f}, by type of support, with 95% confidence "
+            f"intervals: {groups}; all returnees {overall:.0f}% (dashed line). Right: histogram "
+            f"of the composite index between 0 and 1, the threshold marked by a dotted line.")
 
 
 def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
@@ -78,7 +125,7 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
 
     The three weights are relative: they are divided by their sum before use.
     """
-    figure = Figure(figsize=(9.6, 3.8), dpi=96)
+    figure = Figure(figsize=(9.6, 4.4), dpi=96)
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
     total = economic + social + psychosocial
     if total <= 0:
@@ -88,21 +135,30 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
         return figure
     index, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
 
-    left.barh(by_support.index, by_support.to_numpy(), color="#2a9d4b")
+    left.barh(by_support.index, by_support["share"].to_numpy(), color=_BAR,
+              xerr=by_support["margin"].to_numpy(), ecolor="black", capsize=3,
+              label="Share, with 95% confidence interval")
+    for position, row in enumerate(by_support.itertuples()):
+        # The value is written next to each bar: the figure does not rely on reading lengths.
+        left.text(min(row.share + row.margin + 1.5, 78), position, f"{row.share:.0f}% (n={row.n})",
+                  va="center", fontsize="small",
+                  bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     left.axvline(overall, color="black", linestyle="--",
                  label=f"All returnees: {overall:.0f}%")
     left.set_xlim(0, 100)
     left.set_xlabel("% at or above the threshold")
     left.set_title("By type of support", fontsize="medium")
-    left.legend(loc="lower right", fontsize="small")
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize="small", ncol=2)
 
-    right.hist(index, bins=np.linspace(0, 1, 21), color="#9bb7c4", edgecolor="white")
-    right.axvline(threshold, color="#c0392b", linestyle=":", label=f"Threshold {threshold:.2f}")
+    right.hist(index, bins=np.linspace(0, 1, 21), color=_HISTOGRAM, edgecolor="black",
+               linewidth=0.4)
+    right.axvline(threshold, color=_THRESHOLD_LINE, linestyle=":", linewidth=2,
+                  label=f"Threshold {threshold:.2f}")
     right.set_xlim(0, 1)
     right.set_xlabel("Composite index (0 to 1)")
     right.set_ylabel("Returnees")
     right.set_title("Spread of the index", fontsize="medium")
-    right.legend(loc="upper right", fontsize="small")
+    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize="small")
 
     shares = ", ".join(f"{d} {w / total:.2f}" for d, w in
                        zip(DIMENSIONS, (economic, social, psychosocial), strict=True))
@@ -114,19 +170,21 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
 def weights_explorer(survey: pd.DataFrame) -> Any:
     """Return an ipywidgets control: three relative dimension weights and the threshold."""
     import ipywidgets as widgets
+    from IPython.display import display
 
-    from academy.explore import interactive_figure
+    from academy.explore import StaticFigure
 
-    def draw(economic: float, social: float, psychosocial: float, threshold: float) -> Figure:
-        return reintegration_figure(survey, economic, social, psychosocial, threshold)
+    def redraw(economic: float, social: float, psychosocial: float, threshold: float) -> None:
+        # Each redraw carries alt text describing what this state shows, not a generic one.
+        figure = reintegration_figure(survey, economic, social, psychosocial, threshold)
+        display(StaticFigure(figure, figure_description(
+            survey, economic, social, psychosocial, threshold)))
 
     def weight(name: str) -> Any:
         return widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description=name)
 
-    return interactive_figure(
-        draw,
-        alt="Share of returnees at or above the threshold by type of support, and the spread "
-            "of the composite index, for the chosen weights and threshold",
+    return widgets.interactive(
+        redraw,
         economic=weight("Economic"),
         social=weight("Social"),
         psychosocial=weight("Psychosocial"),

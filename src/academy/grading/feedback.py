@@ -14,6 +14,7 @@ from academy.curriculum import Module, load_curriculum
 from academy.grading.layout import grading_layout
 from academy.grading.results import GRADED, SubmissionResult, load_results
 from academy.grading.rubric import load_rubric_levels
+from academy.grading.titles import module_exercise_titles, title_of, with_titles
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
 color:#222}table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #ccc;
@@ -27,8 +28,14 @@ def public_reason(reason: str) -> str:
 
 
 def feedback_html(module: Module, result: SubmissionResult, rubric: dict[str, Any],
-                  manual_scores: dict[str, tuple[float | None, str | None]]) -> str:
-    """Return the feedback page of one learner for one module."""
+                  manual_scores: dict[str, tuple[float | None, str | None]],
+                  titles: dict[str, str] | None = None) -> str:
+    """Return the feedback page of one learner for one module.
+
+    Exercises are named as the learner saw them (``titles``: grade_id to the notebook's
+    heading, by default read from the module's notebooks), never by their internal grade_id.
+    """
+    titles = module_exercise_titles(module) if titles is None else titles
     manual_total = sum((s or 0.0) for s, _ in manual_scores.values())
     manual_max = sum(a.points for a in result.manual)
     graded = all(s is not None for s, _ in manual_scores.values()) and manual_scores
@@ -45,7 +52,8 @@ def feedback_html(module: Module, result: SubmissionResult, rubric: dict[str, An
                  if status != GRADED]
     if problems:
         parts.append("<div class='note'><strong>About your submission</strong><ul>"
-                     + "".join(f"<li>{escape(p)}</li>" for p in problems) + "</ul></div>")
+                     + "".join(f"<li>{escape(with_titles(p, titles))}</li>" for p in problems)
+                     + "</ul></div>")
     parts.append("<h2>Exercises</h2><table><tr><th>Exercise</th><th>Score</th>"
                  "<th>Self-checks</th><th>Hidden tests</th><th>Notes</th></tr>")
     for ex in result.exercises:
@@ -57,13 +65,14 @@ def feedback_html(module: Module, result: SubmissionResult, rubric: dict[str, An
             f"{'' if c.reached else ' (not reached)'}</li>" for c in visible)
         hidden_text = (f"{sum(c.passed for c in hidden)} of {len(hidden)} passed"
                        if hidden else "none")
-        parts.append(f"<tr><td>{escape(ex.grade_id)}</td><td>{ex.score:g} / {ex.points:g}</td>"
+        parts.append(f"<tr><td>{escape(title_of(titles, ex.grade_id))}</td>"
+                     f"<td>{ex.score:g} / {ex.points:g}</td>"
                      f"<td><ul>{checks}</ul></td><td>{hidden_text}</td>"
-                     f"<td>{escape(public_reason(ex.reason))}</td></tr>")
+                     f"<td>{escape(with_titles(public_reason(ex.reason), titles))}</td></tr>")
     parts.append("</table>")
     for answer in result.manual:
         score, comment = manual_scores.get(answer.grade_id, (None, None))
-        parts.append(f"<h2>Reflection ({escape(answer.grade_id)})</h2>")
+        parts.append(f"<h2>{escape(title_of(titles, answer.grade_id))}</h2>")
         chosen = rubric.get(answer.grade_id, {}).get("criteria", {})
         parts.append("<table><tr><th>Criterion</th><th>Level</th><th>Points</th></tr>")
         for criterion in module.rubric.criteria:
@@ -111,11 +120,12 @@ def write_feedback(module_id: str, *, root: Path | None = None,
     layout = grading_layout(curriculum.root, course)
     levels = load_rubric_levels(curriculum.root, course, module.id)
     pages = []
+    titles = module_exercise_titles(module)
     for result in load_results(layout, module.id):
         page = layout.feedback(module.id, result.student) / f"{module.id}-feedback.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         manual = _manual_scores(layout.course.db_url, module.id, result)
-        page.write_text(feedback_html(module, result, levels.get(result.student, {}), manual),
-                        encoding="utf-8")
+        page.write_text(feedback_html(module, result, levels.get(result.student, {}), manual,
+                                      titles), encoding="utf-8")
         pages.append(page)
     return pages

@@ -21,6 +21,7 @@ from typing import Any
 from academy.curriculum import load_curriculum
 from academy.grading.layout import grading_layout
 from academy.grading.results import SubmissionResult, load_results
+from academy.grading.titles import module_exercise_titles, title_of, with_titles
 
 
 @dataclass(frozen=True)
@@ -60,14 +61,17 @@ def exercise_stats(results: list[SubmissionResult]) -> list[ExerciseStats]:
     return stats
 
 
-def failing_messages(results: list[SubmissionResult], top: int = 10) -> list[tuple[str, int]]:
-    """Return the most common failing self-check messages (visible checks only)."""
+def failing_messages(results: list[SubmissionResult], top: int = 10,
+                     titles: dict[str, str] | None = None) -> list[tuple[str, int]]:
+    """Return the most common failing self-check messages (visible checks only), each with
+    its exercise's title as the learner saw it."""
     counts: Counter[str] = Counter()
     for result in results:
         for ex in result.exercises:
             for check in ex.checks:
                 if check.visible and not check.passed and check.reached:
-                    counts[f"{ex.grade_id}: {check.hint or check.label}"] += 1
+                    counts[f"{title_of(titles or {}, ex.grade_id)}: "
+                           f"{check.hint or check.label}"] += 1
     return counts.most_common(top)
 
 
@@ -77,8 +81,8 @@ def _png(figure: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _figures(results: list[SubmissionResult], stats: list[ExerciseStats]) -> list[tuple[str,
-                                                                                         str]]:
+def _figures(results: list[SubmissionResult], stats: list[ExerciseStats],
+             titles: dict[str, str]) -> list[tuple[str, str]]:
     import matplotlib
 
     matplotlib.use("agg")
@@ -97,7 +101,7 @@ def _figures(results: list[SubmissionResult], stats: list[ExerciseStats]) -> lis
                     f"{len(scores)} submissions", _png(fig)))
     plt.close(fig)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
-    names = [s.grade_id for s in stats]
+    names = [title_of(titles, s.grade_id) for s in stats]
     left.barh(names, [s.mean_share for s in stats], color="#3a6ea5")
     left.set_xlim(0, 1)
     left.set_xlabel("mean share of points (difficulty: lower is harder)")
@@ -113,8 +117,11 @@ def _figures(results: list[SubmissionResult], stats: list[ExerciseStats]) -> lis
     return figures
 
 
-def report_html(module_title: str, results: list[SubmissionResult]) -> str:
-    """Return the class report page of one module."""
+def report_html(module_title: str, results: list[SubmissionResult],
+                titles: dict[str, str] | None = None) -> str:
+    """Return the class report page of one module; exercises are named by ``titles``
+    (grade_id to the heading the learner saw)."""
+    titles = titles or {}
     stats = exercise_stats(results)
     parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Class report: "
              f"{escape(module_title)}</title><style>body{{font-family:system-ui,sans-serif;"
@@ -130,18 +137,18 @@ def report_html(module_title: str, results: list[SubmissionResult]) -> str:
         scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2
     parts.append(f"<p>{len(results)} submissions; mean {mean:.2f}, median {median:g} of "
                  f"{results[0].max_score:g} autograded points.</p>")
-    for alt, png in _figures(results, stats):
+    for alt, png in _figures(results, stats, titles):
         parts.append(f"<figure><img alt='{escape(alt)}' src='data:image/png;base64,{png}'>"
                      f"<figcaption>{escape(alt)}</figcaption></figure>")
     parts.append("<h2>Exercises</h2><table><tr><th>Exercise</th><th>Points</th>"
                  "<th>Mean share</th><th>Discrimination</th></tr>")
     for s in stats:
         disc = "n/a" if s.discrimination is None else f"{s.discrimination:.2f}"
-        parts.append(f"<tr><td>{escape(s.grade_id)}</td><td>{s.points:g}</td>"
+        parts.append(f"<tr><td>{escape(title_of(titles, s.grade_id))}</td><td>{s.points:g}</td>"
                      f"<td>{s.mean_share:.2f}</td><td>{disc}</td></tr>")
     parts.append("</table><h2>Most common failing self-checks</h2><table><tr><th>Message</th>"
                  "<th>Students</th></tr>")
-    for message, count in failing_messages(results):
+    for message, count in failing_messages(results, titles=titles):
         parts.append(f"<tr><td>{escape(message)}</td><td>{count}</td></tr>")
     parts.append("</table><h2>Submissions that need attention</h2><table><tr><th>Student</th>"
                  "<th>Score</th><th>Reasons</th></tr>")
@@ -149,7 +156,8 @@ def report_html(module_title: str, results: list[SubmissionResult]) -> str:
         reasons = result.needs_attention
         if reasons:
             parts.append(f"<tr><td>{escape(result.student)}</td><td>{result.score:g}</td><td><ul>"
-                         + "".join(f"<li>{escape(r)}</li>" for r in reasons) + "</ul></td></tr>")
+                         + "".join(f"<li>{escape(with_titles(r, titles))}</li>" for r in reasons)
+                         + "</ul></td></tr>")
     parts.append("</table></body></html>")
     return "\n".join(parts)
 
@@ -162,5 +170,6 @@ def write_report(module_id: str, *, root: Path | None = None,
     layout = grading_layout(curriculum.root, course)
     page = layout.report(module.id)
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(report_html(module.title, load_results(layout, module.id)), encoding="utf-8")
+    page.write_text(report_html(module.title, load_results(layout, module.id),
+                                module_exercise_titles(module)), encoding="utf-8")
     return page

@@ -16,6 +16,11 @@ sometimes slips, so the coders disagree on part of the corpus. The shares of fra
 and country are set by hand for teaching (``OUTLET_FRAME_WEIGHTS``, ``COUNTRY_FRAME_FACTORS``):
 they are not calibrated to, and say nothing about, any real media system.
 
+Each row records its ``template_id``: headlines filled from one template differ only in names,
+places and numbers, so they are near-duplicates, not independent pieces of evidence (like one
+agency story reprinted by many outlets). ``person_gender`` records whether the headline states the
+gender of the person on the move (a first name, or a word such as "son"), for a gender lens.
+
 ``headline_pattern`` turns a template into a regular expression over the fragment lists, so a
 test can check that every headline in the published table is a sentence of this grammar.
 """
@@ -99,6 +104,10 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
     "community": ("Belmoran", "Corvalian", "Estravian"),
 }
 PARTNERS = ("Arvenia", "Belmora", "Corvalia", "Estravia")
+# The gender a reader infers from each first name (the names were chosen as four and four).
+NAME_GENDER = {"Nadia": "Woman", "Leyla": "Woman", "Ana": "Woman", "Mei": "Woman",
+               "Joseph": "Man", "Samuel": "Man", "Yusuf": "Man", "Daniel": "Man"}
+NOT_STATED = "Not stated"
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,7 @@ class Template:
     immigration_alt: str | None = None
     mfc_alt: str | None = None
     narrative_alt: str | None = None
+    person_gender: str | None = None  # gender of the person on the move, if a word states it
 
 
 IN_DESTINATION = frozenset({DESTINATION})
@@ -171,7 +181,7 @@ TEMPLATES: tuple[Template, ...] = (
     Template("Seasonal worker dies in heat on {town} farm",
              VICTIM, HEALTH, EPISODIC, NOT_ORIGIN, mfc_alt=FAIRNESS),
     Template("Mother in {town} waits for news of son detained in {dest}",
-             VICTIM, LEGALITY, EPISODIC, IN_ORIGIN, mfc_alt=QUALITY),
+             VICTIM, LEGALITY, EPISODIC, IN_ORIGIN, mfc_alt=QUALITY, person_gender="Man"),
     Template("{name} returns to {town} after two years of unpaid work in {dest}",
              VICTIM, ECONOMIC, EPISODIC, IN_ORIGIN, immigration_alt=HERO, mfc_alt=FAIRNESS),
     Template("Families in {town} mourn {n} workers lost at sea on the way to {dest}",
@@ -306,7 +316,7 @@ ALTERNATIVE_RATE = {"a": 0.25, "b": 0.45}
 SLIP_RATE = 0.04
 MAX_TRIES = 200
 
-COLUMNS = ["headline_id", "country", "outlet_type", "headline",
+COLUMNS = ["headline_id", "template_id", "country", "outlet_type", "headline", "person_gender",
            "immigration_frame_a", "immigration_frame_b", "narrative_a", "narrative_b",
            "mfc_frame_a", "mfc_frame_b"]
 
@@ -334,18 +344,44 @@ def _capitalise(text: str) -> str:
 
 def fill(template: Template, country: Country, rng: random.Random) -> str:
     """Return the headline made by filling ``template``'s slots for ``country``."""
+    return fill_with_slots(template, country, rng)[0]
+
+
+def fill_with_slots(template: Template, country: Country,
+                    rng: random.Random) -> tuple[str, dict[str, str]]:
+    """Return the headline made by filling ``template``'s slots, and the value of each slot."""
+    chosen: dict[str, str] = {}
 
     def value(match: re.Match[str]) -> str:
         slot = match.group(1)
         if slot == "town":
-            return _pick(rng, country.towns)
-        if slot == "country":
-            return country.name
-        if slot == "partner":
-            return _pick(rng, tuple(p for p in PARTNERS if p != country.name))
-        return _pick(rng, FRAGMENTS[slot])
+            picked = _pick(rng, country.towns)
+        elif slot == "country":
+            picked = country.name
+        elif slot == "partner":
+            picked = _pick(rng, tuple(p for p in PARTNERS if p != country.name))
+        else:
+            picked = _pick(rng, FRAGMENTS[slot])
+        chosen[slot] = picked
+        return picked
 
-    return _capitalise(_SLOT.sub(value, template.text))
+    return _capitalise(_SLOT.sub(value, template.text)), chosen
+
+
+def template_id(template: Template) -> str:
+    """Return the stable identifier of a template: T and its position in ``TEMPLATES``."""
+    return f"T{TEMPLATES.index(template) + 1:03d}"
+
+
+def person_gender(template: Template, slots: dict[str, str]) -> str:
+    """Return the gender of the person on the move that the headline states, or "Not stated".
+
+    A first name or a gendered word ("son") states it; words such as "workers" or "families" do
+    not.
+    """
+    if template.person_gender is not None:
+        return template.person_gender
+    return NAME_GENDER.get(slots.get("name", ""), NOT_STATED)
 
 
 def slot_values(slot: str) -> tuple[str, ...]:
@@ -410,15 +446,17 @@ def generate(seed: int = SEED) -> pd.DataFrame:
                                    and t.narrative == narrative and country.role in t.roles)
                 for _attempt in range(MAX_TRIES):
                     template = candidates[int(rng.random() * len(candidates))]
-                    headline = fill(template, country, rng)
+                    headline, slots = fill_with_slots(template, country, rng)
                     if headline not in seen:
                         break
                 else:
                     raise RuntimeError(f"no new headline for {frame}/{narrative} in "
                                        f"{country.name}: add templates or fragments")
                 seen.add(headline)
-                row = {"headline_id": f"CH{len(rows) + 1:03d}", "country": country.name,
-                       "outlet_type": outlet_type, "headline": headline}
+                row = {"headline_id": f"CH{len(rows) + 1:03d}",
+                       "template_id": template_id(template), "country": country.name,
+                       "outlet_type": outlet_type, "headline": headline,
+                       "person_gender": person_gender(template, slots)}
                 for coder in ("a", "b"):
                     row[f"immigration_frame_{coder}"] = _code(
                         template.immigration, template.immigration_alt, IMMIGRATION_FRAMES,

@@ -87,6 +87,8 @@ def generate(seed: int = SEED) -> pd.DataFrame:
     support = np.array([rng.choice(SUPPORT_TYPES, p=SUPPORT_BY_RETURN_TYPE[str(r)])
                         for r in return_type])
     months = rng.integers(3, 37, size=n)
+    # Sex and age have no effect on any indicator: the module uses sex to show what "no
+    # difference" looks like in a sample of this size.
     sex = rng.choice(("female", "male"), size=n, p=(0.3, 0.7))
     age = rng.integers(19, 56, size=n)
 
