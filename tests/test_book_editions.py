@@ -134,7 +134,8 @@ def _change_curriculum(root: Path) -> None:
 
     edit_yaml(module_yml, change)
     edit_yaml(root / "curriculum" / "programme.yml",
-              lambda data: data["modules"][0].update(week=2))
+              lambda data: next(m for m in data["modules"] if m["id"] == "remittances").update(
+                  week=2))
 
 
 def test_syllabus_map_and_schedule_change_when_the_curriculum_changes(repo_copy):

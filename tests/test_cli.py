@@ -54,7 +54,8 @@ def test_every_command_names_an_unknown_module_plainly(tmp_path, monkeypatch, co
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, [*command, "--course-dir", str(tmp_path / "course")])
     assert result.exit_code == 1, result.output
-    assert "No module 'nonexistent' in the programme (known: remittances" in result.output
+    assert "No module 'nonexistent' in the programme (known: working_with_data, remittances" \
+        in result.output
     assert not isinstance(result.exception, KeyError)  # a message, not a traceback
 
 

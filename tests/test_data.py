@@ -71,6 +71,18 @@ def test_row_citing_an_undeclared_source_is_reported(repo_copy):
     assert any("a_blog_somewhere" in p for p in validate_package(repo_copy))
 
 
+def test_raw_publisher_file_is_valid_but_not_loaded_as_a_curated_table(repo_root):
+    with pytest.raises(DatasetError, match="raw publisher file.*parse_wdi_wide_csv"):
+        data.load("wdi_remittances_paid_excerpt", root=repo_root)
+
+
+def test_blank_column_in_a_curated_table_is_still_reported(repo_copy):
+    path = repo_copy / "datasets" / "rpw_provider_costs.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line + "," for line in lines) + "\n")
+    assert any("rpw_provider_costs" in p and "blank" in p for p in validate_package(repo_copy))
+
+
 def _databank(reference_dir):
     frame = pd.read_csv(reference_dir / "rpw_corridors_databank.csv", encoding="utf-8-sig",
                         na_values="..", skipfooter=5, engine="python")

@@ -364,7 +364,8 @@ def global_classroom_markdown(curriculum: Curriculum, facilitations: list[Facili
              f"## A {curriculum.weeks}-week schedule", "",
              "| Week | Classroom session | Self-study | Study mission, mentoring or Lab |",
              "|---|---|---|---|"]
-    for week in range(1, curriculum.weeks + 1):
+    first = min([1, *(m.week for m in curriculum.modules)])  # week 0: an on-ramp, if any
+    for week in range(first, curriculum.weeks + 1):
         sessions, study, field = [], [], []
         for f in by_week.get(week, []):
             m = f.module

@@ -31,7 +31,7 @@ def syllabus_markdown(curriculum: Curriculum) -> str:
     lines = [
         "# Syllabus", "", curriculum.summary, "",
         f"The programme runs over {curriculum.weeks} weeks and {len(curriculum.modules)} modules, "
-        f"about {total:g} hours of learner work in all.", "",
+        f"about {total:g} hours of learner work in all.{_week_zero_note(curriculum)}", "",
         "| Week | Module | Level | Hours | Prerequisites |", "|---|---|---|---|---|",
     ]
     titles = {m.id: m.title for m in curriculum.modules}
@@ -52,8 +52,19 @@ def syllabus_markdown(curriculum: Curriculum) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _week_zero_note(curriculum: Curriculum) -> str:
+    """Return a sentence on the week-0 modules (done before the first session), or nothing."""
+    early = [m.title for m in curriculum.modules if m.week == 0]
+    if not early:
+        return ""
+    return (f" Week 0 comes before the first session: {', '.join(early)} takes learners who have "
+            "never coded to the skills the other modules use; learners who already work with "
+            "pandas can skim it.")
+
+
 def _modules_by_week(curriculum: Curriculum) -> dict[int, list[Module]]:
-    weeks: dict[int, list[Module]] = {w: [] for w in range(1, curriculum.weeks + 1)}
+    first = min([1, *(m.week for m in curriculum.modules)])  # week 0: an on-ramp, if any
+    weeks: dict[int, list[Module]] = {w: [] for w in range(first, curriculum.weeks + 1)}
     for module in curriculum.modules:
         weeks.setdefault(module.week, []).append(module)
     return weeks
