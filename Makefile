@@ -32,7 +32,7 @@ book: $(STAMP)
 	$(BIN)/academy book
 
 clean:
-	rm -rf course book/_build book/_toc.yml book/syllabus.md book/curriculum-map.md book/modules
+	rm -rf course book/_build .academy-cache
 
 ## A hosted class: the learners' shared environment and the hub's proxy (see deploy/README.md).
 # The shared environment is built from the system Python so every Linux account can run it.

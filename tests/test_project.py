@@ -35,3 +35,17 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject(repo_root):
     from_env = {_name(r): r for r in pip if not r.startswith("-e")}
     from_project = {_name(r): r for r in project["dependencies"]}
     assert from_env == from_project
+
+
+def test_no_vendored_packages_are_tracked(repo_root):
+    tracked = subprocess.run(["git", "ls-files"], cwd=repo_root, capture_output=True,
+                             text=True, check=True).stdout.splitlines()
+    vendored = [path for path in tracked if "node_modules/" in path or "site-packages/" in path]
+    assert vendored == []
+
+
+def test_package_data_names_only_existing_folders(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text())
+    package = repo_root / "src" / "academy"
+    for pattern in project["tool"]["setuptools"]["package-data"]["academy"]:
+        assert list(package.glob(pattern)), f"package-data '{pattern}' matches no file"
