@@ -309,8 +309,8 @@ def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
                edition: str = "learner") -> Path:
     """Generate and build the book (warnings as errors); return the path of its index.html."""
+    from academy.course_core import course_layout
     from academy.paths import ensure_interpreter_bin_on_path
-    from academy.release import course_layout
 
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)

@@ -161,7 +161,7 @@ def book(edition: str, course_dir: Path | None) -> None:
 @main.command(help="Build the offline course pack (zip): the learner book as HTML that opens from "
                    "disk, the learner notebooks, the datasets, the toolkit and a set-up guide.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="The zip file to write (default: dist/global-classroom-pack.zip).")
+              help="The zip file to write (default: dist/COURSE_ID-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
 @click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
@@ -382,9 +382,10 @@ def hub() -> None:
                                   "instructor) and optionally name.")
 @click.option("--course-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The instructor's checkout of the curriculum, copied from this repository if "
-                   "absent (default: ~INSTRUCTOR/global-classroom).")
-@click.option("--env", type=click.Path(path_type=Path), default=Path("/opt/global-classroom/env"),
-              show_default=True, help="Python environment every account runs (make hub-env).")
+                   "absent (default: ~INSTRUCTOR/COURSE_ID).")
+@click.option("--env", type=click.Path(path_type=Path), default=None,
+              help="Python environment every account runs, built by make hub-env "
+                   "(default: /opt/COURSE_ID/env).")
 @click.option("--prefix", type=click.Path(file_okay=False, path_type=Path), default=Path("/"),
               show_default=True, help="Root under which etc/jupyter and srv/ are written.")
 @click.option("--spawner", type=click.Choice(["systemd", "local"]), default="systemd",
@@ -401,7 +402,13 @@ def hub() -> None:
 def hub_init(roster: Path, course_root: Path | None, env: Path, prefix: Path, spawner: str,
              mem_limit: str, cpu_limit: float, port: int, proxy: str,
              no_create_users: bool) -> None:
-    from academy.hub import HubSettings, HubSetupError, RosterError, read_roster
+    from academy.hub import (
+        HubSettings,
+        HubSetupError,
+        RosterError,
+        default_course_root,
+        read_roster,
+    )
     from academy.hub import hub_init as run_hub_init
 
     try:
@@ -409,8 +416,8 @@ def hub_init(roster: Path, course_root: Path | None, env: Path, prefix: Path, sp
     except RosterError as exc:
         _fail(str(exc))
         return
-    course_root = course_root or Path("/home") / instructor / "global-classroom"
-    settings = HubSettings(course_root=course_root.resolve(), env=env,
+    course_root = course_root or default_course_root(instructor)
+    settings = HubSettings(course_root=course_root.resolve(), env=env or HubSettings.env,
                            prefix=prefix.resolve(), spawner="local" if spawner == "local"
                            else "systemd", mem_limit=mem_limit, cpu_limit=cpu_limit, port=port,
                            proxy_command=(proxy,))

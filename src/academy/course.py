@@ -24,9 +24,10 @@ def build_course(*, root: Path | None = None, course: Path | str | None = None,
                  echo: Callable[[str], None] = print) -> CourseReport:
     """Run every step of the course set-up and return where the book and the release are."""
     from academy.book import BookError, build_book
+    from academy.course_core import course_layout
     from academy.data import DatasetError, validate_package
     from academy.execute import ExecutionError, execute_modules
-    from academy.release import ReleaseError, course_layout, release_all
+    from academy.release import ReleaseError, release_all
 
     def step(name: str) -> float:
         echo(f"==> {name}")

@@ -293,7 +293,7 @@ def plain_nbgrader_scores(tmp_path_factory: pytest.TempPathFactory,
     """Autograde the honest submissions with plain nbgrader; return its scores per exercise."""
     from nbgrader.api import Gradebook
 
-    from academy.release import course_layout, nbgrader_api
+    from academy.course_core import course_layout, nbgrader_api
 
     course = tmp_path_factory.mktemp("plain")
     honest = ["correct", "partly_correct", "wrong", "blank"]

@@ -202,7 +202,7 @@ def test_regrade_skips_completed_submissions(graded_class: dict[str, Any],
 
 def test_nbgrader_feedback_works_on_academy_grades(graded_class: dict[str, Any]) -> None:
     """The formgrader's "generate feedback" keeps working after `academy grade`."""
-    from academy.release import course_layout, nbgrader_api
+    from academy.course_core import course_layout, nbgrader_api
 
     course = graded_class["course"]
     api = nbgrader_api(course_layout(ROOT, course))

@@ -30,7 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from academy.checks import CheckResult, matches, score_from_results
+from academy.course_core import IGNORED_FILES
 from academy.curriculum import Curriculum, Module, load_curriculum
+from academy.gradebook import AutogradedSubmission, record_autograded, released_notebooks
 from academy.grading import results as R
 from academy.grading.kernel import DIED, ERROR, NOT_RUN, OK, TIMEOUT, CellRun, run_cells
 from academy.grading.layout import GradingLayout, grading_layout
@@ -57,7 +59,6 @@ from academy.grading.results import (
 )
 from academy.grading.sandbox import Limits, SandboxPolicy, resolve_policy
 from academy.grading.transform import CheckCellError, CheckSpec, parse_checks, rewrite_test_cell
-from academy.release import IGNORED_FILES
 
 GRADER_VERSION = "1"
 Observations = dict[tuple[str, int], Any]
@@ -435,59 +436,21 @@ def _write_notebook(path: Path, instructor: InstructorNotebook,
 # -- gradebook --------------------------------------------------------------------------------
 def ensure_released(curriculum: Curriculum, module: Module, layout: GradingLayout) -> None:
     """Make sure the gradebook knows the module's notebooks and cells (release it if not)."""
-    from nbgrader.api import Gradebook, MissingEntry
-
     from academy.release import release_module
 
-    try:
-        with Gradebook(layout.course.db_url) as gb:
-            known = {nb.name for nb in gb.find_assignment(module.id).notebooks}
-    except MissingEntry:
-        known = set()
-    if not set(module.notebooks) <= known:
+    if not set(module.notebooks) <= released_notebooks(layout.course, module.id):
         release_module(module.id, course=layout.course.course, curriculum=curriculum)
 
 
 def record_in_gradebook(layout: GradingLayout, results: list[SubmissionResult]) -> None:
-    """Write autograded scores into nbgrader's gradebook (one writer: the calling process).
-
-    Manual grades already given are kept; a cell with one is flagged for review, as nbgrader
-    does. Unanswered manual cells score zero with the comment "No response.".
-    """
-    import warnings
-
-    from nbgrader.api import Gradebook, MissingEntry
-
-    if not results:
-        return
-    with Gradebook(layout.course.db_url) as gb, warnings.catch_warnings():
-        # nbgrader's own session handling warns (SAWarning) when it creates a submission
-        warnings.simplefilter("ignore")
-        for result in results:
-            gb.update_or_create_student(result.student)
-            timestamp = _timestamp(layout, result.module, result.student)
-            gb.update_or_create_submission(result.module, result.student,
-                                           **({"timestamp": timestamp} if timestamp else {}))
-            for ex in result.exercises:
-                try:
-                    grade = gb.find_grade(ex.grade_id, ex.notebook, result.module,
-                                          result.student)
-                except MissingEntry:
-                    continue
-                grade.auto_score = ex.score
-                grade.needs_manual_grade = grade.manual_score is not None
-            for answer in result.manual:
-                try:
-                    grade = gb.find_grade(answer.grade_id, answer.notebook, result.module,
-                                          result.student)
-                    comment = gb.find_comment(answer.grade_id, answer.notebook, result.module,
-                                              result.student)
-                except MissingEntry:
-                    continue
-                grade.auto_score = None if answer.answered else 0.0
-                grade.needs_manual_grade = answer.answered or grade.manual_score is not None
-                comment.auto_comment = None if answer.answered else "No response."
-        gb.db.commit()
+    """Write autograded scores into nbgrader's gradebook (one writer: the calling process)."""
+    record_autograded(layout.course, [
+        AutogradedSubmission(
+            module=r.module, student=r.student,
+            timestamp=_timestamp(layout, r.module, r.student),
+            scores=[(ex.notebook, ex.grade_id, ex.score) for ex in r.exercises],
+            answers=[(a.notebook, a.grade_id, a.answered) for a in r.manual])
+        for r in results])
 
 
 def _timestamp(layout: GradingLayout, module: str, student: str) -> Any:
