@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
+from academy.errors import AcademyError
 from academy.launch import LaunchSettings, launch_links, launch_settings, theme_config
 from academy.pages import (
     HEATMAP_FILE,
@@ -43,7 +44,7 @@ HAND_WRITTEN_BIB = "references.bib"
 GENERATED_BIB = "further-reading.bib"
 
 
-class BookError(RuntimeError):
+class BookError(AcademyError, RuntimeError):
     """The book could not be generated or built; the message carries the builder's errors."""
 
 

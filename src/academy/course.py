@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from academy.curriculum import CurriculumError, load_curriculum
+from academy.errors import AcademyError
 
 
-class CourseError(RuntimeError):
+class CourseError(AcademyError, RuntimeError):
     """One step of the course pipeline failed; the message names the step and the problem."""
 
 

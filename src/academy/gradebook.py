@@ -15,9 +15,10 @@ from datetime import datetime
 from typing import Any
 
 from academy.course_core import CourseLayout
+from academy.errors import AcademyError
 
 
-class MissingGradeError(LookupError):
+class MissingGradeError(AcademyError, LookupError):
     """The gradebook has no grade for a learner's cell (the submission was never graded)."""
 
     def __init__(self, student: str, notebook: str, grade_id: str) -> None:

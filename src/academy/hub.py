@@ -39,6 +39,7 @@ from academy.course_core import (
     nbgrader_config_lines,
     nbgrader_settings,
 )
+from academy.errors import AcademyError
 
 ROLES = ("learner", "instructor")
 # Linux account names that useradd accepts everywhere and that are also safe in hub URLs.
@@ -53,11 +54,11 @@ Authenticator = Literal["native", "dummy"]
 SpawnerKind = Literal["systemd", "local"]
 
 
-class RosterError(ValueError):
+class RosterError(AcademyError, ValueError):
     """The roster file is malformed; the message names the file and the line."""
 
 
-class HubSetupError(RuntimeError):
+class HubSetupError(AcademyError, RuntimeError):
     """A step of preparing the hub failed; the message says which and why."""
 
 

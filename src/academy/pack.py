@@ -22,6 +22,7 @@ from pathlib import Path
 
 from academy.course_core import COURSE_ID
 from academy.curriculum import Curriculum, load_curriculum
+from academy.errors import AcademyError
 
 PACK_FOLDER = COURSE_ID
 PACK_NAME = f"{COURSE_ID}-pack.zip"
@@ -70,7 +71,7 @@ instructor asks. The book's *Learner guide* says more.
 """
 
 
-class PackError(RuntimeError):
+class PackError(AcademyError, RuntimeError):
     """The course pack could not be assembled; the message names the missing piece."""
 
 

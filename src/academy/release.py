@@ -6,10 +6,11 @@ from pathlib import Path
 
 from academy.course_core import course_layout, exchange_root, nbgrader_api, outbound_folder
 from academy.curriculum import Curriculum, load_curriculum
+from academy.errors import AcademyError
 from academy.gradebook import register_assignment
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(AcademyError, RuntimeError):
     """nbgrader could not generate a student version; the message carries nbgrader's log."""
 
 

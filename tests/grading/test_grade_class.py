@@ -53,6 +53,7 @@ def test_honest_submissions_score_as_plain_nbgrader(graded_class: dict[str, Any]
     ("loop_ignores_interrupt_in_q2", ["corridors-tests"], None),
     ("memory_bomb_in_q3", ["target-gap-tests"], None),
     ("fork_bomb_in_q4", ["savings-tests"], None),
+    ("hundreds_of_processes_in_q4", ["savings-tests"], None),
     ("kernel_dies_after_q2", ["target-gap-tests"], None),
     ("segfault_in_q6", ["rankings-tests"], None),
 ])

@@ -13,7 +13,7 @@ from typing import Any
 from academy.curriculum import Module, load_curriculum
 from academy.gradebook import cell_grades
 from academy.grading.layout import grading_layout
-from academy.grading.results import GRADED, SubmissionResult, load_results
+from academy.grading.results import GRADED, SubmissionResult, graded_results
 from academy.grading.rubric import load_rubric_levels
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
@@ -91,7 +91,7 @@ def write_feedback(module_id: str, *, root: Path | None = None,
     module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
     levels = load_rubric_levels(curriculum.root, course, module.id)
-    results = load_results(layout, module.id)
+    results = graded_results(layout, module.id)
     graded = cell_grades(layout.course, module.id,
                          [(r.student, a.notebook, a.grade_id) for r in results for a in r.manual])
     pages = []

@@ -20,7 +20,7 @@ from typing import Any
 
 from academy.curriculum import load_curriculum
 from academy.grading.layout import grading_layout
-from academy.grading.results import SubmissionResult, load_results
+from academy.grading.results import SubmissionResult, graded_results
 
 
 @dataclass(frozen=True)
@@ -162,5 +162,5 @@ def write_report(module_id: str, *, root: Path | None = None,
     layout = grading_layout(curriculum.root, course)
     page = layout.report(module.id)
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(report_html(module.title, load_results(layout, module.id)), encoding="utf-8")
+    page.write_text(report_html(module.title, graded_results(layout, module.id)), encoding="utf-8")
     return page

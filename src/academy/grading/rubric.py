@@ -17,14 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from academy.curriculum import Module, load_curriculum
+from academy.errors import AcademyError
 from academy.gradebook import ManualGrade, MissingGradeError, set_manual_grades
 from academy.grading.layout import grading_layout
-from academy.grading.results import load_results, write_json_atomic
+from academy.grading.results import graded_results, write_json_atomic
 
 FIXED = ["student_id", "module", "notebook", "grade_id", "answer"]
 
 
-class RubricSheetError(ValueError):
+class RubricSheetError(AcademyError, ValueError):
     """The sheet does not fit the rubric; the message names the row and the column."""
 
 
@@ -72,7 +73,7 @@ def export_rubric_sheet(module_id: str, *, root: Path | None = None,
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED, *columns, "comment"])
-    for result in load_results(layout, module.id):
+    for result in graded_results(layout, module.id):
         for answer in result.manual:
             done = stored.get(result.student, {}).get(answer.grade_id, {})
             levels = done.get("criteria", {})
