@@ -15,7 +15,7 @@ import yaml
 from academy.curriculum import Curriculum, Module, load_curriculum
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "data" / "reference"
+UPSTREAM_EXCERPTS = REPO / "tests" / "fixtures" / "upstream"
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +30,8 @@ def curriculum() -> Curriculum:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    if not REFERENCE.is_dir():
-        pytest.skip(f"upstream reference files not found at {REFERENCE}")
-    return REFERENCE
+    """Excerpts of the publishers' files (tests/fixtures/upstream/README.md cites them)."""
+    return UPSTREAM_EXCERPTS
 
 
 @pytest.fixture()
