@@ -20,6 +20,9 @@ from academy.pages import (
 )
 from conftest import edit_yaml
 
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = pytest.mark.xdist_group("released-course")
+
 
 @pytest.fixture(scope="session")
 def instructor_book(released: Path, course_dir: Path) -> Path:

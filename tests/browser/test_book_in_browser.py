@@ -12,7 +12,8 @@ import pytest
 
 from browser.browser_support import PageVisit, new_context, visit, weights_table
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("released-course")]
 
 PAGE_WEIGHT_LIMIT = 1024 * 1024
 SERIOUS = {"serious", "critical"}

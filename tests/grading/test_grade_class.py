@@ -11,7 +11,8 @@ from academy.grading.results import SubmissionResult
 
 from .conftest import EXERCISES, MODULE, POINTS, ROOT
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded-class")]
 
 FULL = float(sum(POINTS.values()))
 
