@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: course test lab book release clean hub-env hub-proxy
+.PHONY: course test test-fast lab book release clean hub-env hub-proxy
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml
 course: $(STAMP)
 	$(BIN)/academy course
 
-## Run the whole test suite.
+## Run the whole test suite (in parallel, one worker per core).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## The fast tier: everything but the tests marked slow (real nbgrader, class grading, book builds).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 ## Open JupyterLab on the student versions of the modules.
 lab: $(STAMP)
@@ -32,7 +36,7 @@ book: $(STAMP)
 	$(BIN)/academy book
 
 clean:
-	rm -rf course book/_build book/_toc.yml book/syllabus.md book/curriculum-map.md book/modules
+	rm -rf course book/_build .academy-cache
 
 ## A hosted class: the learners' shared environment and the hub's proxy (see deploy/README.md).
 # The shared environment is built from the system Python so every Linux account can run it.

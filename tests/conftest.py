@@ -15,7 +15,7 @@ import yaml
 from academy.curriculum import Curriculum, Module, load_curriculum
 
 REPO = Path(__file__).resolve().parents[1]
-REFERENCE = REPO.parent / "shared" / "data" / "reference"
+UPSTREAM_EXCERPTS = REPO / "tests" / "fixtures" / "upstream"
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +30,8 @@ def curriculum() -> Curriculum:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    if not REFERENCE.is_dir():
-        pytest.skip(f"upstream reference files not found at {REFERENCE}")
-    return REFERENCE
+    """Excerpts of the publishers' files (tests/fixtures/upstream/README.md cites them)."""
+    return UPSTREAM_EXCERPTS
 
 
 @pytest.fixture()
@@ -81,9 +80,9 @@ def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
 
 def run_round_trip(module: Module, course: Path) -> RoundTrip:
     """Release ``module``; submit reference, blank and wrong versions; autograde with nbgrader."""
-    from nbgrader.api import Gradebook
-
-    from academy.release import course_layout, nbgrader_api, release_module
+    from academy.course_core import course_layout, nbgrader_api
+    from academy.gradebook import notebook_scores, register_students
+    from academy.release import release_module
 
     release_module(module.id, root=REPO, course=course)
     layout = course_layout(REPO, course)
@@ -96,9 +95,7 @@ def run_round_trip(module: Module, course: Path) -> RoundTrip:
     for i, wrong in enumerate(wrong_answers(module)):
         students[f"wrong-{i:02d}"] = with_answer_replaced(source, wrong["answer"], wrong["code"])
     api = nbgrader_api(layout)
-    with Gradebook(layout.db_url) as gradebook:
-        for student in students:
-            gradebook.update_or_create_student(student)
+    register_students(layout, students)
     scores: dict[str, dict[str, tuple[float, float]]] = {}
     for student, nb in students.items():
         folder = layout.submitted / student / module.id
@@ -106,11 +103,8 @@ def run_round_trip(module: Module, course: Path) -> RoundTrip:
         nbformat.write(nb, folder / f"{notebook}.ipynb")
         result = api.autograde(module.id, student, force=True, create=False)
         assert result["success"], f"autograde of {student} failed: {result.get('error')}"
-    with Gradebook(layout.db_url) as gradebook:
-        for student in students:
-            submission = gradebook.find_submission_notebook(notebook, module.id, student)
-            scores[student] = {g.name: (float(g.score), float(g.max_score))
-                               for g in submission.grades}
+    for student in students:
+        scores[student] = notebook_scores(layout, module.id, notebook, student)
     return RoundTrip(module=module, scores=scores)
 
 
@@ -122,7 +116,8 @@ def course_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def released(curriculum: Curriculum, course_dir: Path) -> Path:
     """The student versions of every module, released into a scratch course folder."""
-    from academy.release import course_layout, release_all
+    from academy.course_core import course_layout
+    from academy.release import release_all
 
     release_all(root=REPO, course=course_dir)
     return course_layout(REPO, course_dir).release

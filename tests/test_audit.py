@@ -12,8 +12,8 @@ import yaml
 from academy.audit import AuditTarget, audit_module, audit_target
 from academy.audit.adversary import Adversary, apply, assigned_names
 from academy.audit.mutants import blank_answer, mutants
+from academy.check_cells import expected_problems
 from academy.checks import Exercise
-from academy.grading.transform import expected_problems
 from conftest import REPO
 
 PROGRAMME = yaml.safe_load((REPO / "curriculum" / "programme.yml").read_text())

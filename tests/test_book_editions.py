@@ -21,6 +21,9 @@ from academy.pages import (
 )
 from conftest import edit_yaml
 
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = pytest.mark.xdist_group("released-course")
+
 
 def _straight_quotes(text: str) -> str:
     """Return ``text`` with the typographic quotes that Sphinx puts in prose made straight."""

@@ -81,3 +81,86 @@ def test_plain_nbgrader_commands_work_on_the_repository(repo_root, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert (tmp_path / "release" / "remittances" / "remittances.ipynb").is_file()
     assert (tmp_path / "gradebook.db").is_file()
+
+
+@pytest.mark.parametrize("command", [
+    ["rubric", "export", "remittances", "-o", "sheet.csv"], ["feedback", "remittances"],
+    ["report", "remittances"],
+])
+def test_commands_that_need_grades_say_so_when_there_are_none(tmp_path, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [*command, "--course-dir", str(tmp_path / "course")])
+    assert result.exit_code == 1, result.output
+    assert "No graded submissions of 'remittances'" in result.output
+    assert "academy grade remittances" in result.output
+    assert isinstance(result.exception, SystemExit)  # a message, not a traceback
+
+
+def test_rubric_export_to_an_unwritable_path_says_so(tmp_path, repo_root):
+    from academy.grading.layout import grading_layout
+    from academy.grading.results import SubmissionResult, save_result
+
+    layout = grading_layout(repo_root, tmp_path / "course")
+    save_result(layout, SubmissionResult(student="ada", module="remittances", key="k"))
+    target = tmp_path / "no such folder" / "sheet.csv"
+    result = CliRunner().invoke(main, ["rubric", "export", "remittances", "-o", str(target),
+                                       "--course-dir", str(tmp_path / "course")])
+    assert result.exit_code == 1, result.output
+    assert f"Cannot write {target}" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_every_error_class_derives_from_the_one_base_error():
+    import importlib
+    import pkgutil
+
+    import academy
+    from academy.errors import AcademyError
+
+    # grading/transform.py is owned by the lead's checks work; its error is caught and turned
+    # into a GradingError before it can reach a command.
+    # export.py and collect.py are being rewritten for issue 18 (LMS formats): the CLI catches
+    # their errors by name (cli._PENDING_ERRORS) until they derive from AcademyError.
+    not_ours = {"academy.grading.transform.CheckCellError",
+                "academy.grading.export.ExportError", "academy.grading.collect.CollectError"}
+    errors = []
+    for info in pkgutil.walk_packages(academy.__path__, "academy."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if (isinstance(value, type) and issubclass(value, Exception)
+                    and value.__module__ == info.name):
+                errors.append(value)
+    assert len(errors) >= 21
+    strays = [f"{e.__module__}.{e.__qualname__}" for e in errors if not issubclass(e, AcademyError)]
+    assert sorted(set(strays) - not_ours) == []
+
+
+def test_course_dir_option_is_declared_once(repo_root):
+    source = (repo_root / "src" / "academy" / "cli.py").read_text()
+    assert source.count('"--course-dir"') == 1
+
+
+def test_grading_options_default_to_the_grading_function():
+    from academy.grading.autograde import grade_module
+
+    grade = main.commands["grade"]
+    defaults = grade_module.__kwdefaults__
+    ctx = click.Context(grade)
+    for param in grade.params:
+        if param.name in ("jobs", "timeout", "memory_mb", "sandbox"):
+            assert param.get_default(ctx) == defaults[param.name], param.name
+
+
+def test_grade_exits_non_zero_when_a_submission_is_left_ungraded(monkeypatch, tmp_path):
+    from academy.grading import autograde
+
+    def grade_with_one_failure(module, **_):
+        return autograde.GradeSummary(module=module, graded=["ada"],
+                                      failed=["kofi: OSError: the grader could not start"])
+
+    grade_with_one_failure.__kwdefaults__ = autograde.grade_module.__kwdefaults__
+    monkeypatch.setattr(autograde, "grade_module", grade_with_one_failure)
+    result = CliRunner().invoke(main, ["grade", "remittances", "--course-dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert "1 submissions NOT graded" in result.output
+    assert "kofi: OSError" in result.output

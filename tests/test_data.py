@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from academy import data
-from academy.data import DatasetError, validate_package
+from academy.data import DatasetError, describe, validate_package
 
 
 def test_data_package_is_valid(repo_root):
@@ -118,3 +118,22 @@ def test_recipient_figures_match_world_development_indicators(repo_root, referen
             wdi.loc[row.iso3, "remin"] / 1e6, abs=0.051), row.iso3
         assert row.gdp_usd_m == pytest.approx(wdi.loc[row.iso3, "gdp"] / 1e6, abs=0.051)
         assert row.population == round(wdi.loc[row.iso3, "pop"])
+
+
+def test_every_synthetic_table_regenerates_identically_from_its_seed(repo_root):
+    from academy import synthetic
+
+    for name in synthetic.TABLES:
+        published = (repo_root / "datasets" / f"{name}.csv").read_text(encoding="utf-8")
+        assert synthetic.csv_text(name) == published, name
+
+
+def test_every_generator_module_is_registered_once():
+    import pkgutil
+
+    from academy import synthetic
+
+    modules = {info.name for info in pkgutil.iter_modules(synthetic.__path__)} - {"__main__"}
+    assert modules == set(synthetic.TABLES.values())
+    for name in synthetic.TABLES:
+        assert describe(name).synthetic or "constructed" in name, name

@@ -208,8 +208,12 @@ def test_emigrant_stocks_match_the_undesa_reference(reference_dir):
                             usecols=["t", "from", "n"])
     totals = reference.groupby(["from", "t"])["n"].sum()
     stocks = data.load("emigrant_stocks")
+    checked = 0
     for row in stocks.itertuples(index=False):
-        assert totals.loc[(row.iso3, row.year)] == row.emigrants, row
+        if (row.iso3, row.year) in totals.index:  # the excerpt holds 2024
+            assert totals.loc[(row.iso3, row.year)] == row.emigrants, row
+            checked += 1
+    assert checked == stocks["iso3"].nunique()
     india_2024 = stocks.set_index(["iso3", "year"]).loc[("IND", 2024), "emigrants"]
     assert round(india_2024 / 1e6, 1) == 18.5  # FACTS.md: top origin India 18.5 million
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import socket
-import time
 from pathlib import Path
 from typing import Any
 
@@ -84,10 +83,9 @@ def _no_network(self: socket.socket, address: Any) -> None:
 @pytest.fixture(scope="module")
 def solved() -> dict[str, Any]:
     """Return the namespace of the source notebook's reference solution, executed in-process
-    with network connections refused; test-cell scores and the run time are kept in it."""
+    with network connections refused; test-cell scores are kept in it."""
     nb = nbformat.read(NOTEBOOK, as_version=4)
     namespace: dict[str, Any] = {"__scores__": {}}
-    start = time.perf_counter()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(socket.socket, "connect", _no_network)
         for cell in nb.cells:
@@ -100,18 +98,16 @@ def solved() -> dict[str, Any]:
                 *body, last = source.rstrip().splitlines()
                 source = "\n".join([*body, f"__scores__[{meta['grade_id']!r}] = {last}"])
             exec(compile(source, f"{NOTEBOOK.name}:{meta.get('grade_id')}", "exec"), namespace)
-    namespace["__seconds__"] = time.perf_counter() - start
     return namespace
 
 
-def test_reference_solution_earns_every_point_offline_within_a_minute(
+def test_reference_solution_earns_every_point_offline(
         solved: dict[str, Any]) -> None:
     nb = nbformat.read(NOTEBOOK, as_version=4)
     points = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
               for c in nb.cells
               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")}
     assert {k: float(v) for k, v in solved["__scores__"].items()} == points
-    assert solved["__seconds__"] < 60
 
 
 def test_survey_regenerates_identically_from_its_seed() -> None:

@@ -35,3 +35,35 @@ def test_environment_yml_has_the_same_dependencies_as_pyproject(repo_root):
     from_env = {_name(r): r for r in pip if not r.startswith("-e")}
     from_project = {_name(r): r for r in project["dependencies"]}
     assert from_env == from_project
+
+
+def test_no_vendored_packages_are_tracked(repo_root):
+    tracked = subprocess.run(["git", "ls-files"], cwd=repo_root, capture_output=True,
+                             text=True, check=True).stdout.splitlines()
+    vendored = [path for path in tracked if "node_modules/" in path or "site-packages/" in path]
+    assert vendored == []
+
+
+def test_package_data_names_only_existing_folders(repo_root):
+    project = tomllib.loads((repo_root / "pyproject.toml").read_text())
+    package = repo_root / "src" / "academy"
+    for pattern in project["tool"]["setuptools"]["package-data"]["academy"]:
+        assert list(package.glob(pattern)), f"package-data '{pattern}' matches no file"
+
+
+def test_import_contracts_hold(repo_root):
+    """The layering rules in pyproject.toml ([tool.importlinter]), checked by import-linter."""
+    result = subprocess.run([str(BIN / "lint-imports"), "--no-cache"], cwd=repo_root,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_every_module_is_bound_by_the_import_contracts(repo_root):
+    import pkgutil
+
+    import academy
+
+    contracts = tomllib.loads((repo_root / "pyproject.toml").read_text())["tool"]["importlinter"]
+    no_cli = next(c for c in contracts["contracts"] if c["name"] == "Nothing imports the CLI")
+    top_level = {f"academy.{info.name}" for info in pkgutil.iter_modules(academy.__path__)}
+    assert top_level - {"academy.cli"} == set(no_cli["source_modules"])

@@ -10,7 +10,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("released-course")]
 
 MARKERS = [("### BEGIN SOLUTION", "### END SOLUTION"),
            ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]

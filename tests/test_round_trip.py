@@ -7,7 +7,9 @@ import yaml
 
 from conftest import REPO, run_round_trip, wrong_answers
 
-pytestmark = pytest.mark.slow
+# One worker runs every round trip, so each module's (module-scoped) round trip is built once; in
+# the full run of 2026-12-02 xdist spread them over both workers and some were built twice.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("round-trip")]
 
 
 PROGRAMME = yaml.safe_load((REPO / "curriculum" / "programme.yml").read_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import http.server
 import json
+import os
 import socket
 import threading
 import zipfile
@@ -33,7 +34,10 @@ from academy.upstream import (
 
 # In CI the repository is cloned with shared/ beside it; the files are read there, never copied.
 REPO_ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = REPO_ROOT.parent / "shared" / "data" / "reference"
+# The full upstream files (tens of MB, not in the repository): $ACADEMY_REFERENCE_DIR, or the
+# project's shared/data/reference beside the checkout.
+REFERENCE = Path(os.environ.get("ACADEMY_REFERENCE_DIR")
+                 or REPO_ROOT.parent / "shared" / "data" / "reference")
 RPW_DATABANK = "rpw_corridors_databank.csv"
 WDI_PAID = "wdi_remittances_paid_BM.TRF.PWKR.CD.DT.csv"
 UNDESA = "undesa_stocks.csv"
@@ -58,7 +62,9 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def reference() -> Path:
     if not REFERENCE.is_dir():
-        pytest.skip(f"reference data folder {REFERENCE} is absent (clone shared/ beside the repo)")
+        pytest.skip(f"needs the full upstream files, absent at {REFERENCE}: run with "
+                    "ACADEMY_REFERENCE_DIR=/path/to/reference (the files are named in "
+                    "tests/test_upstream.py)")
     return REFERENCE
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
+from academy.errors import AcademyError
 from academy.launch import LaunchSettings, launch_links, launch_settings, theme_config
 from academy.pages import (
     HEATMAP_FILE,
@@ -43,7 +44,7 @@ HAND_WRITTEN_BIB = "references.bib"
 GENERATED_BIB = "further-reading.bib"
 
 
-class BookError(RuntimeError):
+class BookError(AcademyError, RuntimeError):
     """The book could not be generated or built; the message carries the builder's errors."""
 
 
@@ -332,8 +333,8 @@ def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
                edition: str = "learner") -> Path:
     """Generate and build the book (warnings as errors); return the path of its index.html."""
+    from academy.course_core import course_layout
     from academy.paths import ensure_interpreter_bin_on_path
-    from academy.release import course_layout
 
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)

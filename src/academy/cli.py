@@ -6,31 +6,80 @@ Heavy libraries are imported inside the commands so that `academy --help` starts
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-COURSE_DIR_HELP = ("Course working folder (default: $ACADEMY_COURSE_DIR, or course/ in the "
-                   "repository).")
 
-
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.secho(message, fg="red", err=True)
     sys.exit(1)
 
 
 class AcademyGroup(click.Group):
-    """The command group: a module id that is not in the programme ends any command with one
-    plain message naming the known modules, whichever command was given it."""
+    """The command group: every expected failure (an AcademyError) ends any command with its
+    plain message on standard error and exit code 1, never a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from academy.curriculum import UnknownModuleError
-
         try:
             return super().invoke(ctx)
-        except UnknownModuleError as exc:
-            _fail(str(exc))
+        except Exception as exc:
+            from academy.errors import AcademyError
+
+            if isinstance(exc, AcademyError):
+                _fail(str(exc))
+            raise
+
+
+class FunctionDefault(click.Option):
+    """An option whose default is the keyword default of the function the command calls.
+
+    ``default`` is ``"module:function"``; the module is imported only when the default is needed
+    (running the command or showing its help), so `academy --help` stays fast.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        target, name = kwargs.pop("default"), kwargs.pop("keyword", None)
+        self.target = target
+        super().__init__(*args, **kwargs)
+        self.keyword = name or self.name
+        self.default = self._read
+        self.show_default = True
+
+    def _read(self) -> Any:
+        import importlib
+
+        module, attribute = self.target.split(":")
+        function = importlib.import_module(module)
+        for part in attribute.split("."):
+            function = getattr(function, part)
+        if isinstance(function, type):  # a dataclass: its field's default
+            from dataclasses import fields
+
+            return next(f.default for f in fields(function) if f.name == self.keyword)
+        return function.__kwdefaults__[self.keyword]
+
+    def get_default(self, ctx: click.Context, call: bool = True) -> Any:
+        return super().get_default(ctx, call=True)  # help shows the value, not "(dynamic)"
+
+
+def course_dir_option(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The shared --course-dir option."""
+    return click.option("--course-dir", type=click.Path(path_type=Path), default=None,
+                        help="Course working folder (default: $ACADEMY_COURSE_DIR, or course/ "
+                             "in the repository).")(function)
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write a command's output file; an unwritable path is an expected error."""
+    from academy.errors import AcademyError
+
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise AcademyError(f"Cannot write {path}: {exc.strerror or exc}") from None
 
 
 @click.group(cls=AcademyGroup,
@@ -42,15 +91,11 @@ def main() -> None:
 
 @main.command(help="Validate the curriculum files and the data package; list every problem.")
 def validate() -> None:
-    from academy.curriculum import CurriculumError, load_curriculum
-    from academy.data import DatasetError, validate_package
+    from academy.curriculum import load_curriculum
+    from academy.data import validate_package
 
-    try:
-        curriculum = load_curriculum()
-        problems = validate_package(curriculum.root)
-    except (CurriculumError, DatasetError) as exc:
-        _fail(str(exc))
-        return
+    curriculum = load_curriculum()
+    problems = validate_package(curriculum.root)
     if problems:
         _fail("\n".join(problems))
     click.echo(f"OK: {len(curriculum.modules)} modules, data package valid.")
@@ -82,7 +127,7 @@ def data_list() -> None:
               help="Cache folder (default: $ACADEMY_CACHE_DIR or ~/.cache/academy).")
 @click.option("--force", is_flag=True, help="Download again even if a cached copy exists.")
 def data_fetch(name: str | None, url: str | None, cache_dir: Path | None, force: bool) -> None:
-    from academy.upstream import UpstreamError, describe_upstream, load_upstream, upstream_names
+    from academy.upstream import describe_upstream, load_upstream, upstream_names
 
     if not name:
         for known in upstream_names():
@@ -91,9 +136,8 @@ def data_fetch(name: str | None, url: str | None, cache_dir: Path | None, force:
         return
     try:
         frame = load_upstream(name, url=url, cache_dir=cache_dir, force=force)
-    except (UpstreamError, KeyError) as exc:
+    except KeyError as exc:  # an unknown name: the message lists the known ones
         _fail(str(exc))
-        return
     click.echo(f"{name}: {len(frame):,} rows, columns {', '.join(map(str, frame.columns))}")
     click.echo(f"cached at {frame.attrs.get('path', '?')}")
 
@@ -102,15 +146,11 @@ def data_fetch(name: str | None, url: str | None, cache_dir: Path | None, force:
 @click.argument("modules", nargs=-1)
 def execute(modules: tuple[str, ...]) -> None:
     from academy.curriculum import load_curriculum
-    from academy.execute import ExecutionError, execute_modules
+    from academy.execute import execute_modules
 
     curriculum = load_curriculum()
-    try:
-        results = execute_modules(curriculum, modules=list(modules) or None,
-                                  cache_file=curriculum.root / ".academy-cache" / "executed.json")
-    except ExecutionError as exc:
-        _fail(str(exc))
-        return
+    results = execute_modules(curriculum, modules=list(modules) or None,
+                              cache_file=curriculum.root / ".academy-cache" / "executed.json")
     for result in results:
         state = "cached" if result.cached else f"{result.seconds:.1f} s"
         click.echo(f"{result.notebook.relative_to(curriculum.root)}: {state}")
@@ -119,49 +159,40 @@ def execute(modules: tuple[str, ...]) -> None:
 @main.command(help="Generate the nbgrader student versions of MODULE (default: all modules); "
                    "with --to-exchange, also release them to nbgrader's exchange on a hub.")
 @click.argument("module", required=False)
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 @click.option("--to-exchange", is_flag=True, default=False,
               help="Release to nbgrader's exchange, where learners fetch it (needs MODULE).")
 @click.option("--exchange", type=click.Path(path_type=Path), default=None,
               help="Exchange folder (default: $ACADEMY_EXCHANGE, else nbgrader's Exchange.root).")
 def release(module: str | None, course_dir: Path | None, to_exchange: bool,
             exchange: Path | None) -> None:
-    from academy.release import ReleaseError, release_all, release_to_exchange
+    from academy.release import release_all, release_to_exchange
 
     if to_exchange and not module:
         _fail("--to-exchange releases one module at a time: name the MODULE.")
-        return
-    try:
-        if to_exchange and module:
-            folders = [release_to_exchange(module, course=course_dir, exchange=exchange)]
-        else:
-            folders = release_all(course=course_dir, modules=[module] if module else None)
-    except ReleaseError as exc:
-        _fail(str(exc))
-        return
+    if to_exchange and module:
+        folders = [release_to_exchange(module, course=course_dir, exchange=exchange)]
+    else:
+        folders = release_all(course=course_dir, modules=[module] if module else None)
     for folder in folders:
         click.echo(f"released: {folder}")
 
 
 @main.command(help="Build the Jupyter Book (learner edition by default) as HTML.")
-@click.option("--edition", type=click.Choice(["learner", "instructor"]), default="learner",
-              show_default=True, help="The learner edition has no solutions or hidden tests.")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@click.option("--edition", cls=FunctionDefault, default="academy.book:build_book",
+              type=click.Choice(["learner", "instructor"]),
+              help="The learner edition has no solutions or hidden tests.")
+@course_dir_option
 def book(edition: str, course_dir: Path | None) -> None:
-    from academy.book import BookError, build_book
+    from academy.book import build_book
 
-    try:
-        index = build_book(edition=edition, course=course_dir)
-    except BookError as exc:
-        _fail(str(exc))
-        return
-    click.echo(f"book: {index}")
+    click.echo(f"book: {build_book(edition=edition, course=course_dir)}")
 
 
 @main.command(help="Build the offline course pack (zip): the learner book as HTML that opens from "
                    "disk, the learner notebooks, the datasets, the toolkit and a set-up guide.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="The zip file to write (default: dist/global-classroom-pack.zip).")
+              help="The zip file to write (default: dist/COURSE_ID-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
 @click.option("--wheels", "wheels", flag_value="here", default=None,
@@ -170,17 +201,11 @@ def book(edition: str, course_dir: Path | None) -> None:
 @click.option("--wheels-for", "wheels", type=click.Choice(["windows", "macos-arm64",
                                                            "macos-x86_64", "linux-x86_64"]),
               help="As --wheels, for another kind of computer (Python 3.11).")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def pack(output: Path | None, no_build: bool, wheels: str | None, course_dir: Path | None) -> None:
-    from academy.book import BookError
-    from academy.pack import SIZE_TARGET_BYTES, PackError, build_pack, format_size
-    from academy.release import ReleaseError
+    from academy.pack import SIZE_TARGET_BYTES, build_pack, format_size
 
-    try:
-        report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
-    except (PackError, BookError, ReleaseError) as exc:
-        _fail(str(exc))
-        return
+    report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
     click.echo(f"pack: {report.path}")
     click.echo(f"  learner tree (for the launch branch): {report.tree}")
     click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped "
@@ -194,15 +219,11 @@ def pack(output: Path | None, no_build: bool, wheels: str | None, course_dir: Pa
 
 
 @main.command(help="Set up the whole course: validate, execute, release and build the book.")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def course(course_dir: Path | None) -> None:
-    from academy.course import CourseError, build_course
+    from academy.course import build_course
 
-    try:
-        report = build_course(course=course_dir, echo=click.echo)
-    except CourseError as exc:
-        _fail(str(exc))
-        return
+    report = build_course(course=course_dir, echo=click.echo)
     click.echo("")
     click.secho("The course is ready.", fg="green", bold=True)
     click.echo(f"  Book (open in a browser): {report.book_index}")
@@ -222,17 +243,12 @@ def course(course_dir: Path | None) -> None:
 @click.option("--groups", is_flag=True, default=False,
               help="A group assignment: copy each group's submission to every member of the "
                    "group (roster column 'group').")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def collect(module: str, path: Path, roster: Path | None, groups: bool,
             course_dir: Path | None) -> None:
-    from academy.grading.collect import CollectError, collect_submissions
+    from academy.grading.collect import collect_submissions
 
-    try:
-        summary = collect_submissions(module, path, roster=roster, course=course_dir,
-                                      groups=groups)
-    except CollectError as exc:
-        _fail(str(exc))
-        return
+    summary = collect_submissions(module, path, roster=roster, course=course_dir, groups=groups)
     for student, files in sorted(summary.collected.items()):
         click.echo(f"{student}: {', '.join(files)}")
     for problem in [*summary.ambiguous, *summary.unmatched]:
@@ -244,39 +260,41 @@ def collect(module: str, path: Path, roster: Path | None, groups: bool,
                + (f"; {refused} files NOT imported (see above)" if refused else ""))
 
 
+GRADE = "academy.grading.autograde:grade_module"
+
+
 @main.command(help="Autograde every collected submission of MODULE into the gradebook, in "
-                   "parallel and sandboxed. Re-running completes an interrupted batch.")
+                   "parallel and sandboxed. Re-running completes an interrupted batch. Exits "
+                   "with code 1 if any submission is left ungraded.")
 @click.argument("module")
-@click.option("--jobs", "-j", type=int, default=0, show_default=True,
+@click.option("--jobs", "-j", cls=FunctionDefault, default=GRADE, type=int,
               help="Submissions graded at once (0: one per CPU core).")
-@click.option("--timeout", type=float, default=60.0, show_default=True,
+@click.option("--timeout", cls=FunctionDefault, default=GRADE, type=float,
               help="Seconds a cell may run before it is interrupted (then killed).")
-@click.option("--memory", "memory_mb", type=int, default=2048, show_default=True,
+@click.option("--memory", "memory_mb", cls=FunctionDefault, default=GRADE, type=int,
               help="Memory limit per submission in MB.")
-@click.option("--sandbox", type=click.Choice(["auto", "on", "off"]), default="auto",
-              show_default=True, help="Run learners' code in bubblewrap: auto falls back to "
-                                      "resource limits only (with a warning) where it is missing.")
+@click.option("--sandbox", cls=FunctionDefault, default=GRADE,
+              type=click.Choice(["auto", "on", "off"]),
+              help="Run learners' code in bubblewrap: auto falls back to resource limits only "
+                   "(with a warning) where it is missing.")
 @click.option("--force", is_flag=True, help="Regrade submissions that already have a result.")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def grade(module: str, jobs: int, timeout: float, memory_mb: int, sandbox: str, force: bool,
           course_dir: Path | None) -> None:
     import warnings
 
-    from academy.grading.autograde import GradingError, grade_module
-    from academy.grading.sandbox import SandboxUnavailableError
+    from academy.grading.autograde import grade_module
 
-    bar: list[object] = []
+    bar: list[Any] = []
 
     def on_start(total: int) -> None:
-        try:
-            from tqdm import tqdm
-            bar.append(tqdm(total=total, unit="submission", desc=f"grading {module}"))
-        except ImportError:
-            pass
+        from tqdm import tqdm
+
+        bar.append(tqdm(total=total, unit="submission", desc=f"grading {module}"))
 
     def progress(step: int) -> None:
         for b in bar:
-            b.update(step)  # type: ignore[attr-defined]
+            b.update(step)
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
@@ -284,22 +302,20 @@ def grade(module: str, jobs: int, timeout: float, memory_mb: int, sandbox: str, 
             summary = grade_module(module, course=course_dir, jobs=jobs, timeout=timeout,
                                    memory_mb=memory_mb, sandbox=sandbox, force=force,
                                    on_start=on_start, progress=progress)
-        except (GradingError, SandboxUnavailableError) as exc:
-            _fail(str(exc))
-            return
         finally:
             for b in bar:
-                b.close()  # type: ignore[attr-defined]
+                b.close()
     for warning in caught:
         if "sandbox" in str(warning.message).lower():
             click.secho(f"warning: {warning.message}", fg="yellow", err=True)
     for result in summary.results:
         flag = " (needs attention)" if result.needs_attention else ""
         click.echo(f"{result.student}: {result.score:g}/{result.max_score:g}{flag}")
-    for failure in summary.failed:
-        click.secho(f"not graded (grader error, re-run to retry): {failure}", fg="red", err=True)
     click.echo(f"graded {len(summary.graded)}, already graded {len(summary.skipped)}, "
                f"in {summary.seconds:.1f} s ({'sandboxed' if summary.sandboxed else 'NO sandbox'})")
+    if summary.failed:
+        _fail("\n".join([f"{len(summary.failed)} submissions NOT graded (grader error; re-run "
+                          "`academy grade` to retry):", *summary.failed]))
 
 
 @main.group(help="Grade manual (reflection) answers against the module's rubric in a spreadsheet.")
@@ -311,11 +327,11 @@ def rubric() -> None:
 @click.argument("module")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="The CSV sheet to write.")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def rubric_export(module: str, output: Path, course_dir: Path | None) -> None:
     from academy.grading.rubric import export_rubric_sheet
 
-    output.write_text(export_rubric_sheet(module, course=course_dir), encoding="utf-8")
+    write_output(output, export_rubric_sheet(module, course=course_dir))
     click.echo(f"rubric sheet: {output}")
 
 
@@ -323,21 +339,17 @@ def rubric_export(module: str, output: Path, course_dir: Path | None) -> None:
                                     "gradebook.")
 @click.argument("module")
 @click.argument("sheet", type=click.Path(exists=True, path_type=Path))
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def rubric_import(module: str, sheet: Path, course_dir: Path | None) -> None:
-    from academy.grading.rubric import RubricSheetError, import_rubric_sheet
+    from academy.grading.rubric import import_rubric_sheet
 
-    try:
-        outcome = import_rubric_sheet(module, sheet, course=course_dir)
-    except RubricSheetError as exc:
-        _fail(str(exc))
-        return
+    outcome = import_rubric_sheet(module, sheet, course=course_dir)
     click.echo(f"imported {len(outcome.scores)} rubric grades; {len(outcome.blank)} rows blank")
 
 
 @main.command(help="Write one HTML feedback page per learner of MODULE (no hidden test code).")
 @click.argument("module")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def feedback(module: str, course_dir: Path | None) -> None:
     from academy.grading.feedback import write_feedback
 
@@ -373,26 +385,27 @@ def feedback(module: str, course_dir: Path | None) -> None:
 @click.option("--hold-unfinished", is_flag=True, default=False,
               help="Leave out learners whose reflection is not graded yet (else their "
                    "provisional totals are exported and listed).")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def export_command(fmt: str, output: Path | None, template: Path | None, roster: Path | None,
                    modules: tuple[str, ...], maximum: tuple[str, ...], moodle_identifier: str,
                    leave_out_unknown: bool, hold_unfinished: bool,
                    course_dir: Path | None) -> None:
-    from academy.grading.export import ExportError, export, parse_maximum
+    from academy.grading.export import export, parse_maximum
 
-    try:
-        result = export(fmt, course=course_dir, template=template, roster=roster,
-                        modules=list(modules) or None, moodle_identifier=moodle_identifier,
-                        maximum=parse_maximum(maximum), hold_unfinished=hold_unfinished,
-                        leave_out_unknown=leave_out_unknown)
-    except ExportError as exc:
-        _fail(str(exc))
-        return
+    result = export(fmt, course=course_dir, template=template, roster=roster,
+                    modules=list(modules) or None, moodle_identifier=moodle_identifier,
+                    maximum=parse_maximum(maximum), hold_unfinished=hold_unfinished,
+                    leave_out_unknown=leave_out_unknown)
     if output is None:
         click.echo(result.text, nl=False)
     else:
-        with output.open("w", encoding=result.encoding, newline="") as handle:
-            handle.write(result.text)
+        from academy.errors import AcademyError
+
+        try:
+            with output.open("w", encoding=result.encoding, newline="") as handle:
+                handle.write(result.text)
+        except OSError as exc:
+            raise AcademyError(f"Cannot write {output}: {exc.strerror or exc}") from None
     for line in result.summary():
         click.echo(line, err=True)
     if output is not None:
@@ -403,7 +416,7 @@ def export_command(fmt: str, output: Path | None, template: Path | None, roster:
                    "and discrimination, common failing self-checks, submissions needing "
                    "attention.")
 @click.argument("module")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def report(module: str, course_dir: Path | None) -> None:
     from academy.grading.report import write_report
 
@@ -418,10 +431,10 @@ def report(module: str, course_dir: Path | None) -> None:
               help="Modules audited at the same time.")
 @click.option("--no-nbgrader-check", is_flag=True, default=False,
               help="Skip re-scoring every variant as plain nbgrader does (twice as fast).")
-@click.option("--course-dir", type=click.Path(path_type=Path), default=None, help=COURSE_DIR_HELP)
+@course_dir_option
 def audit(modules: tuple[str, ...], jobs: int, no_nbgrader_check: bool,
           course_dir: Path | None) -> None:
-    from academy.audit import AuditError, audit_modules
+    from academy.audit import audit_modules
     from academy.audit.report import summary_lines, write_reports
     from academy.curriculum import load_curriculum
     from academy.grading.layout import grading_layout
@@ -430,12 +443,7 @@ def audit(modules: tuple[str, ...], jobs: int, no_nbgrader_check: bool,
     ids = list(modules) or [m.id for m in curriculum.modules]
     for module_id in ids:
         curriculum.module(module_id)  # an unknown id: one plain message
-    try:
-        audits = audit_modules(ids, root=curriculum.root, jobs=jobs,
-                               nbgrader=not no_nbgrader_check)
-    except AuditError as exc:
-        _fail(str(exc))
-        return
+    audits = audit_modules(ids, root=curriculum.root, jobs=jobs, nbgrader=not no_nbgrader_check)
     layout = grading_layout(curriculum.root, course_dir)
     for result in audits:
         for line in summary_lines(result):
@@ -453,6 +461,9 @@ def hub() -> None:
     pass
 
 
+HUB = "academy.hub:HubSettings"
+
+
 @hub.command(name="init", help="Prepare this server for a class (run as root): accounts from the "
                                "roster, the exchange, nbgrader and JupyterHub configuration.")
 @click.option("--users", "roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -460,43 +471,42 @@ def hub() -> None:
                                   "instructor) and optionally name.")
 @click.option("--course-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The instructor's checkout of the curriculum, copied from this repository if "
-                   "absent (default: ~INSTRUCTOR/global-classroom).")
-@click.option("--env", type=click.Path(path_type=Path), default=Path("/opt/global-classroom/env"),
-              show_default=True, help="Python environment every account runs (make hub-env).")
-@click.option("--prefix", type=click.Path(file_okay=False, path_type=Path), default=Path("/"),
-              show_default=True, help="Root under which etc/jupyter and srv/ are written.")
-@click.option("--spawner", type=click.Choice(["systemd", "local"]), default="systemd",
-              show_default=True, help="systemd enforces the memory and CPU limits; local runs "
-                                      "plain processes with per-process limits only.")
-@click.option("--mem-limit", default="2G", show_default=True, help="Memory per learner server.")
-@click.option("--cpu-limit", type=float, default=1.0, show_default=True,
+                   "absent (default: ~INSTRUCTOR/COURSE_ID).")
+@click.option("--env", cls=FunctionDefault, default=HUB, type=click.Path(path_type=Path),
+              help="Python environment every account runs (make hub-env).")
+@click.option("--prefix", cls=FunctionDefault, default=HUB,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Root under which etc/jupyter and srv/ are written.")
+@click.option("--spawner", cls=FunctionDefault, default=HUB,
+              type=click.Choice(["systemd", "local"]),
+              help="systemd enforces the memory and CPU limits; local runs plain processes with "
+                   "per-process limits only.")
+@click.option("--mem-limit", cls=FunctionDefault, default=HUB, help="Memory per learner server.")
+@click.option("--cpu-limit", cls=FunctionDefault, default=HUB, type=float,
               help="CPUs per learner server.")
-@click.option("--port", type=int, default=8000, show_default=True, help="The hub's public port.")
-@click.option("--proxy", default="configurable-http-proxy", show_default=True,
-              help="configurable-http-proxy command (make hub-proxy installs one in deploy/).")
+@click.option("--port", cls=FunctionDefault, default=HUB, type=int, help="The hub's public port.")
+@click.option("--proxy", default=None,
+              help="configurable-http-proxy command, make hub-proxy installs one in deploy/ "
+                   "(default: configurable-http-proxy on PATH).")
 @click.option("--no-create-users", is_flag=True, default=False,
               help="Do not create Linux accounts (they already exist).")
 def hub_init(roster: Path, course_root: Path | None, env: Path, prefix: Path, spawner: str,
-             mem_limit: str, cpu_limit: float, port: int, proxy: str,
+             mem_limit: str, cpu_limit: float, port: int, proxy: str | None,
              no_create_users: bool) -> None:
-    from academy.hub import HubSettings, HubSetupError, RosterError, read_roster
+    from academy.hub import HubSettings, HubSetupError, default_course_root, read_roster
     from academy.hub import hub_init as run_hub_init
 
-    try:
-        instructor = read_roster(roster).instructors[0]
-    except RosterError as exc:
-        _fail(str(exc))
-        return
-    course_root = course_root or Path("/home") / instructor / "global-classroom"
-    settings = HubSettings(course_root=course_root.resolve(), env=env,
-                           prefix=prefix.resolve(), spawner="local" if spawner == "local"
-                           else "systemd", mem_limit=mem_limit, cpu_limit=cpu_limit, port=port,
-                           proxy_command=(proxy,))
+    instructor = read_roster(roster).instructors[0]
+    course_root = course_root or default_course_root(instructor)
+    settings = HubSettings(course_root=course_root.resolve(), env=Path(env),
+                           prefix=Path(prefix).resolve(),
+                           spawner="local" if spawner == "local" else "systemd",
+                           mem_limit=mem_limit, cpu_limit=cpu_limit, port=port,
+                           proxy_command=(proxy,) if proxy else HubSettings.proxy_command)
     try:
         report = run_hub_init(roster, settings, create_users=not no_create_users,
                               echo=click.echo)
-    except (RosterError, HubSetupError, PermissionError) as exc:
-        _fail(str(exc))
-        return
+    except PermissionError as exc:
+        raise HubSetupError(f"{exc}; run `academy hub init` as root") from None
     click.secho("The hub is prepared.", fg="green", bold=True)
     click.echo(f"  Start it with: jupyterhub -f {report.hub_config}")

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from academy.curriculum import CurriculumError, load_curriculum
+from academy.errors import AcademyError
 
 
-class CourseError(RuntimeError):
+class CourseError(AcademyError, RuntimeError):
     """One step of the course pipeline failed; the message names the step and the problem."""
 
 
@@ -24,9 +25,10 @@ def build_course(*, root: Path | None = None, course: Path | str | None = None,
                  echo: Callable[[str], None] = print) -> CourseReport:
     """Run every step of the course set-up and return where the book and the release are."""
     from academy.book import BookError, build_book
+    from academy.course_core import course_layout
     from academy.data import DatasetError, validate_package
     from academy.execute import ExecutionError, execute_modules
-    from academy.release import ReleaseError, course_layout, release_all
+    from academy.release import ReleaseError, release_all
 
     def step(name: str) -> float:
         echo(f"==> {name}")

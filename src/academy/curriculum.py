@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from academy.errors import AcademyError
 from academy.paths import project_root
 
 MEASURABLE_VERBS = frozenset(
@@ -22,11 +23,11 @@ MEASURABLE_VERBS = frozenset(
 )
 
 
-class CurriculumError(ValueError):
+class CurriculumError(AcademyError, ValueError):
     """A curriculum file is invalid; the message names the file and the field."""
 
 
-class UnknownModuleError(KeyError):
+class UnknownModuleError(AcademyError, KeyError):
     """A module id that is not in the programme (a KeyError whose message reads plainly)."""
 
     def __str__(self) -> str:

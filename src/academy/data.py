@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from academy.errors import AcademyError
 from academy.paths import project_root
 
 DESCRIPTOR = Path("datasets") / "datapackage.yaml"
@@ -21,7 +22,7 @@ _PANDAS_TYPES = {
 }
 
 
-class DatasetError(ValueError):
+class DatasetError(AcademyError, ValueError):
     """A dataset is missing, unreadable or does not match its schema; the message names the file."""
 
 

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from academy.curriculum import Curriculum, Module
+from academy.errors import AcademyError
 from academy.paths import ensure_interpreter_bin_on_path
 
 
-class ExecutionError(RuntimeError):
+class ExecutionError(AcademyError, RuntimeError):
     """A source notebook raised an error or timed out; the message names the notebook and cell."""
 
 

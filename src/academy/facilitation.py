@@ -161,7 +161,7 @@ class ProgrammeFacilitation:
 
 
 def _visible_hints(source: str) -> list[str]:
-    from academy.grading.transform import CheckCellError, parse_checks
+    from academy.check_cells import CheckCellError, parse_checks
 
     try:
         return [c.hint for c in parse_checks(source) if c.visible and c.hint]

@@ -32,9 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from academy.release import CourseLayout, course_layout, nbgrader_config
+from academy.course_core import (
+    COURSE_ID,
+    CourseLayout,
+    course_layout,
+    nbgrader_config_lines,
+    nbgrader_settings,
+)
+from academy.errors import AcademyError
 
-COURSE_ID = "global-classroom"
 ROLES = ("learner", "instructor")
 # Linux account names that useradd accepts everywhere and that are also safe in hub URLs.
 _USERNAME = re.compile(r"^[a-z_][a-z0-9_-]{0,31}$")
@@ -48,11 +54,11 @@ Authenticator = Literal["native", "dummy"]
 SpawnerKind = Literal["systemd", "local"]
 
 
-class RosterError(ValueError):
+class RosterError(AcademyError, ValueError):
     """The roster file is malformed; the message names the file and the line."""
 
 
-class HubSetupError(RuntimeError):
+class HubSetupError(AcademyError, RuntimeError):
     """A step of preparing the hub failed; the message says which and why."""
 
 
@@ -126,7 +132,7 @@ class HubSettings:
     """
 
     course_root: Path
-    env: Path = Path("/opt/global-classroom/env")
+    env: Path = Path(f"/opt/{COURSE_ID}/env")
     prefix: Path = Path("/")
     course_dir: Path | None = None
     authenticator: Authenticator = "native"
@@ -238,6 +244,11 @@ def _python_config(lines: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def default_course_root(instructor: str, home_root: Path = Path("/home")) -> Path:
+    """Return where the instructor's checkout of the curriculum goes by default."""
+    return home_root / instructor / COURSE_ID
+
+
 def write_nbgrader_config(settings: HubSettings) -> Path:
     """Write the system-wide nbgrader_config.py (course id, exchange); return its path."""
     settings.config_dir.mkdir(parents=True, exist_ok=True)
@@ -272,15 +283,9 @@ def write_learner_config(settings: HubSettings) -> Path:
 
 def render_instructor_config(settings: HubSettings) -> str:
     """Return the instructor's nbgrader_config.py: the course layout of academy, plus exchange."""
-    config = nbgrader_config(settings.layout)
     lines = ['"""The instructor\'s nbgrader configuration (academy hub init)."""',
-             "c = get_config()  # noqa: F821"]
-    for section in ("CourseDirectory", "ClearSolutions", "Exchange"):
-        for key, value in sorted(config[section].items()):
-            if (section, key) == ("Exchange", "course_id"):
-                continue  # nbgrader reads CourseDirectory.course_id; this one is outdated
-            lines.append(f"c.{section}.{key} = {value!r}")
-    lines.append(f"c.Exchange.root = {str(settings.exchange)!r}")
+             "c = get_config()  # noqa: F821",
+             *nbgrader_config_lines(nbgrader_settings(settings.layout, settings.exchange))]
     return _python_config(lines)
 
 

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from academy.course_core import COURSE_ID
 from academy.curriculum import Curriculum, load_curriculum
+from academy.errors import AcademyError
 
-PACK_FOLDER = "global-classroom"
-PACK_NAME = "global-classroom-pack.zip"
+PACK_FOLDER = COURSE_ID
+PACK_NAME = f"{COURSE_ID}-pack.zip"
 SIZE_TARGET_BYTES = 50 * 1024 * 1024
 BOOK_SKIP = (".buildinfo", "objects.inv", "*.map")  # source maps serve only developer tools
 TOOLKIT_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
@@ -104,7 +106,7 @@ PLATFORMS: dict[str, list[str]] = {
 BUILD_REQUIREMENTS = ["setuptools>=69", "wheel"]  # to install the toolkit itself (-e .)
 
 
-class PackError(RuntimeError):
+class PackError(AcademyError, RuntimeError):
     """The course pack could not be assembled; the message names the missing piece."""
 
 
@@ -296,7 +298,8 @@ def build_pack(*, root: Path | None = None, course: Path | str | None = None,
     """Release the modules and build the learner book (unless ``build`` is False), then the
     offline pack; return its report."""
     from academy.book import build_book
-    from academy.release import course_layout, release_all
+    from academy.course_core import course_layout
+    from academy.release import release_all
 
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)

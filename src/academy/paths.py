@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from academy.errors import AcademyError
+
 _MARKER = Path("curriculum") / "programme.yml"
 
 
-class ProjectNotFoundError(RuntimeError):
+class ProjectNotFoundError(AcademyError, RuntimeError):
     """Raised when no curriculum repository can be found."""
 
 

@@ -2,99 +2,16 @@
 
 from __future__ import annotations
 
-import logging
-import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from academy.course_core import course_layout, exchange_root, nbgrader_api, outbound_folder
 from academy.curriculum import Curriculum, load_curriculum
-from academy.paths import course_dir as default_course_dir
-from academy.paths import ensure_interpreter_bin_on_path
-
-IGNORED_FILES = [".ipynb_checkpoints", "*.pyc", "__pycache__", "module.yml", "wrong_answers.yml",
-                 "instructor.md", "facilitation.yml", "*.bak"]
+from academy.errors import AcademyError
+from academy.gradebook import register_assignment
 
 
-class ReleaseError(RuntimeError):
+class ReleaseError(AcademyError, RuntimeError):
     """nbgrader could not generate a student version; the message carries nbgrader's log."""
-
-
-@dataclass(frozen=True)
-class CourseLayout:
-    """Where the course's working state lives (generated, git-ignored)."""
-
-    root: Path
-    course: Path
-
-    @property
-    def release(self) -> Path:
-        return self.course / "release"
-
-    @property
-    def submitted(self) -> Path:
-        return self.course / "submitted"
-
-    @property
-    def autograded(self) -> Path:
-        return self.course / "autograded"
-
-    @property
-    def feedback(self) -> Path:
-        return self.course / "feedback"
-
-    @property
-    def gradebook(self) -> Path:
-        return self.course / "gradebook.db"
-
-    @property
-    def db_url(self) -> str:
-        return f"sqlite:///{self.gradebook}"
-
-
-def course_layout(root: Path, course: Path | str | None = None) -> CourseLayout:
-    """Return the course layout for repository ``root`` and course folder ``course``."""
-    return CourseLayout(root=root.resolve(), course=default_course_dir(root, course))
-
-
-def nbgrader_config(layout: CourseLayout, exchange: Path | None = None) -> Any:
-    """Return a traitlets Config equal to nbgrader_config.py, for ``layout``'s course folder.
-
-    ``exchange`` sets nbgrader's exchange folder (release, submit, collect, feedback on a hub).
-    """
-    from traitlets.config import Config
-
-    config = Config()
-    config.CourseDirectory.root = str(layout.root)
-    config.CourseDirectory.course_id = "global-classroom"
-    config.CourseDirectory.source_directory = "modules"
-    config.CourseDirectory.release_directory = str(layout.release)
-    config.CourseDirectory.submitted_directory = str(layout.submitted)
-    config.CourseDirectory.autograded_directory = str(layout.autograded)
-    config.CourseDirectory.feedback_directory = str(layout.feedback)
-    config.CourseDirectory.solution_directory = str(layout.course / "solution")
-    config.CourseDirectory.db_url = layout.db_url
-    config.CourseDirectory.ignore = IGNORED_FILES
-    config.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
-    config.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-    config.Exchange.course_id = "global-classroom"
-    if exchange is not None:
-        config.Exchange.root = str(exchange)
-    return config
-
-
-def nbgrader_api(layout: CourseLayout, exchange: Path | None = None) -> Any:
-    """Return nbgrader's NbGraderAPI for ``layout`` (quiet logging), using ``exchange``."""
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-
-    ensure_interpreter_bin_on_path()
-    config = nbgrader_config(layout, exchange)
-    layout.course.mkdir(parents=True, exist_ok=True)
-    coursedir = CourseDirectory(config=config)
-    api = NbGraderAPI(coursedir=coursedir, config=config)
-    api.log.setLevel(logging.WARNING)
-    return api
 
 
 def release_module(module_id: str, *, root: Path | None = None,
@@ -108,7 +25,7 @@ def release_module(module_id: str, *, root: Path | None = None,
     module = curriculum.module(module_id)
     layout = course_layout(curriculum.root, course)
     api = nbgrader_api(layout)
-    _register_assignment(api, module.id)
+    register_assignment(layout, module.id)
     result = api.generate_assignment(module.id, force=True, create=True)
     if not result.get("success"):
         raise ReleaseError(f"nbgrader could not release '{module.id}':\n{result.get('error')}\n"
@@ -118,25 +35,6 @@ def release_module(module_id: str, *, root: Path | None = None,
     if missing:
         raise ReleaseError(f"release of '{module.id}' lacks notebooks {missing} in {out}")
     return out
-
-
-def exchange_root(override: Path | str | None = None) -> Path:
-    """Return nbgrader's exchange folder: ``override``, $ACADEMY_EXCHANGE, or nbgrader's setting.
-
-    nbgrader's setting is Exchange.root from the nbgrader_config.py files on Jupyter's config
-    path (e.g. /etc/jupyter/nbgrader_config.py, written by `academy hub init`).
-    """
-    chosen = override or os.environ.get("ACADEMY_EXCHANGE")
-    if chosen:
-        return Path(chosen).expanduser().resolve()
-    from jupyter_core.paths import jupyter_config_path
-    from nbgrader.apps.baseapp import NbGrader
-    from nbgrader.exchange.default.exchange import Exchange
-
-    app = NbGrader()
-    app.config_file_paths.extend(jupyter_config_path())
-    app.load_config_file()
-    return Path(Exchange(config=app.config).root)
 
 
 def release_to_exchange(module_id: str, *, root: Path | None = None,
@@ -157,14 +55,7 @@ def release_to_exchange(module_id: str, *, root: Path | None = None,
     if not result.get("success"):
         raise ReleaseError(f"nbgrader could not release '{module_id}' to {folder}:\n"
                            f"{result.get('error')}\n{result.get('log', '')}")
-    return folder / "global-classroom" / "outbound" / module_id
-
-
-def _register_assignment(api: Any, module_id: str) -> None:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(api.coursedir.db_url) as gradebook:
-        gradebook.update_or_create_assignment(module_id)
+    return outbound_folder(folder, module_id)
 
 
 def release_all(*, root: Path | None = None, course: Path | str | None = None,

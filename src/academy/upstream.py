@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from academy.errors import AcademyError
 from academy.paths import user_cache_dir
 
 DEFAULT_TIMEOUT = 60.0
@@ -39,7 +40,7 @@ Progress = Callable[[int, int | None], None]
 """Download progress callback: bytes received so far, total bytes when the server says."""
 
 
-class UpstreamError(Exception):
+class UpstreamError(AcademyError):
     """An upstream dataset cannot be fetched or read; the message says which and why."""
 
 

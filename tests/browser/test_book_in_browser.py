@@ -12,7 +12,8 @@ import pytest
 
 from browser.browser_support import PageVisit, local_target, new_context, visit, weights_table
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("released-course")]
 
 PAGE_WEIGHT_LIMIT = 1024 * 1024
 FIRST_VISIT_LIMIT = 1000 * 1000  # bytes, uncompressed: the theme and the heaviest page

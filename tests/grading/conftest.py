@@ -206,6 +206,11 @@ def build_scenarios(release: Notebook, probe_paths: dict[str, str]) -> dict[str,
             nb, "target-gap-answer", "hog = bytearray(16 * 1024 ** 3)\n")),
         "fork_bomb_in_q4": variant(lambda nb: prepend(
             nb, "savings-answer", "import os\nwhile True:\n    os.fork()\n")),
+        # hundreds of processes that outlive the cell: the process limit is reached, and the
+        # kernel's messages can come back malformed
+        "hundreds_of_processes_in_q4": variant(lambda nb: prepend(
+            nb, "savings-answer", "import subprocess\nchildren = [subprocess.Popen(['sleep', "
+                                  "'600']) for _ in range(400)]\n")),
         "output_flood_in_q5": variant(lambda nb: prepend(
             nb, "flows-answer", "for i in range(200000):\n    print('spam ' * 40)\n")),
         "kernel_dies_after_q2": variant(lambda nb: prepend(
@@ -302,7 +307,7 @@ def plain_nbgrader_scores(tmp_path_factory: pytest.TempPathFactory,
     """Autograde the honest submissions with plain nbgrader; return its scores per exercise."""
     from nbgrader.api import Gradebook
 
-    from academy.release import course_layout, nbgrader_api
+    from academy.course_core import course_layout, nbgrader_api
 
     course = tmp_path_factory.mktemp("plain")
     honest = ["correct", "partly_correct", "wrong", "blank"]

@@ -11,7 +11,8 @@ from academy.grading.results import SubmissionResult
 
 from .conftest import EXERCISES, MODULE, POINTS, ROOT
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded-class")]
 
 FULL = float(sum(POINTS.values()))
 
@@ -53,6 +54,7 @@ def test_honest_submissions_score_as_plain_nbgrader(graded_class: dict[str, Any]
     ("loop_ignores_interrupt_in_q2", ["corridors-tests"], None),
     ("memory_bomb_in_q3", ["target-gap-tests"], None),
     ("fork_bomb_in_q4", ["savings-tests"], None),
+    ("hundreds_of_processes_in_q4", ["savings-tests"], None),
     ("kernel_dies_after_q2", ["target-gap-tests"], None),
     ("segfault_in_q6", ["rankings-tests"], None),
 ])
@@ -202,7 +204,7 @@ def test_regrade_skips_completed_submissions(graded_class: dict[str, Any],
 
 def test_nbgrader_feedback_works_on_academy_grades(graded_class: dict[str, Any]) -> None:
     """The formgrader's "generate feedback" keeps working after `academy grade`."""
-    from academy.release import course_layout, nbgrader_api
+    from academy.course_core import course_layout, nbgrader_api
 
     course = graded_class["course"]
     api = nbgrader_api(course_layout(ROOT, course))

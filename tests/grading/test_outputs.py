@@ -13,7 +13,8 @@ import pytest
 
 from .conftest import MODULE, SOURCE
 
-pytestmark = pytest.mark.slow
+# one worker builds the session fixture for every test of the group (pytest-xdist)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded-class")]
 
 
 def hidden_test_lines() -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -38,7 +39,7 @@ def test_check_options_are_read_from_the_syntax_tree() -> None:
 
 
 def test_score_matches_the_in_kernel_formula() -> None:
-    from academy.grading.autograde import GradedCell, score_exercise
+    from academy.grading.scoring import GradedCell, score_exercise
 
     test = GradedCell("nb", "q1", 3.0, tuple(parse_checks(CELL)), "")
 
@@ -76,7 +77,9 @@ def test_grading_commands_have_help_and_the_functions_defaults() -> None:
         result = runner.invoke(main, [*command, "--help"])
         assert result.exit_code == 0, result.output
         assert "Show this message" in result.output
-    options = {p.name: p.default for p in main.commands["grade"].params}
+    grade = main.commands["grade"]
+    context = click.Context(grade)
+    options = {p.name: p.get_default(context) for p in grade.params}
     defaults = grade_module.__kwdefaults__ or {}
     for name in ("jobs", "timeout", "sandbox"):
         assert options[name] == defaults[name]

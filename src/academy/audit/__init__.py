@@ -34,15 +34,16 @@ import yaml
 
 from academy.audit.adversary import STRATEGIES
 from academy.audit.mutants import Mutant, blank_answer, mutants
+from academy.check_cells import CheckCellError, expected_problems, parse_checks
 from academy.checks import matches
 from academy.curriculum import Curriculum, Module, load_curriculum
-from academy.grading.transform import CheckCellError, expected_problems, parse_checks
+from academy.errors import AcademyError
 
 FULL = 1e-6  # points within this of the maximum count as full marks
 WRONG_ANSWER_SHARE = 1 / 3
 
 
-class AuditError(RuntimeError):
+class AuditError(AcademyError, RuntimeError):
     """The audit could not run (a broken notebook, a missing module); the message says why."""
 
 
@@ -308,8 +309,8 @@ def _score(exercise: _Exercise, report: dict[str, Any], expected: dict[tuple[str
            ) -> tuple[float, str, str, list[bool]]:
     """Score one variant's test run as ``academy grade`` does; return (score, status, reason,
     whether each check passed)."""
-    from academy.grading.autograde import GradedCell, score_exercise
     from academy.grading.kernel import ERROR, OK, CellRun
+    from academy.grading.scoring import GradedCell, score_exercise
 
     if "answer_error" in report:
         # the answer cell itself failed: the test cell then fails on missing names
@@ -412,7 +413,7 @@ def _judge_adversaries(exercise: _Exercise, result: ExerciseAudit,
     is reported too). A check that passes because the adversary left its value alone (reversing
     a list the tests sort, say) is not the test's fault and does not count.
     """
-    from academy.grading.autograde import _keys
+    from academy.grading.scoring import _keys
 
     try:
         keys = _keys(tuple(parse_checks(exercise.test)))

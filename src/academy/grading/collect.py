@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from academy.errors import AcademyError
+
 if TYPE_CHECKING:
     from academy.curriculum import Module
     from academy.grading.layout import GradingLayout
@@ -62,7 +64,7 @@ ID_COLUMNS = ("student_id", "lms_id", "email", "username", "sis_id", "id_number"
 BLIND_NAMES = {"participant"}
 
 
-class CollectError(ValueError):
+class CollectError(AcademyError, ValueError):
     """The submissions cannot be collected (unsafe archive, unreadable roster); says why."""
 
 

@@ -32,13 +32,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
+from academy.curriculum import load_curriculum
+from academy.errors import AcademyError
+from academy.gradebook import submission_totals
+from academy.grading.layout import grading_layout
+
 CANVAS_FIXED = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 MOODLE_IDS = {"id_number": "ID number", "email": "Email address", "username": "Username"}
 ROUNDING = "rounded half up to 2 decimals"
 MUTED_ROW = re.compile(r"^\s*(Muted|Manual Posting.*)?\s*$", re.IGNORECASE)
 
 
-class ExportError(ValueError):
+class ExportError(AcademyError, ValueError):
     """The export cannot be made (no template, unknown identifier, ...); says why."""
 
 
@@ -147,34 +152,13 @@ def _who(student: str, roster: dict[str, dict[str, str]]) -> str:
 def gradebook_rows(*, root: Path | None = None, course: Path | str | None = None,
                    modules: list[str] | None = None) -> list[GradeRow]:
     """Return one row per student and module with a submission in the gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    from academy.curriculum import load_curriculum
-    from academy.grading.layout import grading_layout
-
     curriculum = load_curriculum(root)
     layout = grading_layout(curriculum.root, course)
-    rows: list[GradeRow] = []
-    if not layout.course.gradebook.is_file():
-        return rows
     wanted = modules or [m.id for m in curriculum.modules]
-    with Gradebook(layout.course.db_url) as gb:
-        for module_id in wanted:
-            try:
-                assignment = gb.find_assignment(module_id)
-            except MissingEntry:
-                continue
-            for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-                grades = [g for nb in submission.notebooks for g in nb.grades]
-                manual = sum(g.manual_score or 0.0 for g in grades if g.manual_score is not None)
-                auto = sum(g.auto_score or 0.0 for g in grades if g.manual_score is None)
-                rows.append(GradeRow(
-                    student_id=submission.student.id, module=module_id,
-                    score=round(float(submission.score), 6),
-                    max_score=float(submission.max_score), auto_score=round(auto, 6),
-                    manual_score=round(manual, 6),
-                    needs_manual_grade=bool(submission.needs_manual_grade)))
-    return rows
+    return [GradeRow(student_id=t.student, module=t.module, score=t.score,
+                     max_score=t.max_score, auto_score=t.auto_score,
+                     manual_score=t.manual_score, needs_manual_grade=t.needs_manual_grade)
+            for t in submission_totals(layout.course, wanted)]
 
 
 def read_roster(path: Path | None) -> dict[str, dict[str, str]]:

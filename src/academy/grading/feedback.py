@@ -12,8 +12,9 @@ from typing import Any
 
 from academy.curriculum import Module, load_curriculum
 from academy.exercise_titles import module_exercise_titles, title_of, with_titles
+from academy.gradebook import cell_grades
 from academy.grading.layout import grading_layout
-from academy.grading.results import GRADED, SubmissionResult, load_results
+from academy.grading.results import GRADED, SubmissionResult, graded_results
 from academy.grading.rubric import load_rubric_levels
 
 STYLE = """body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
@@ -92,26 +93,6 @@ def feedback_html(module: Module, result: SubmissionResult, rubric: dict[str, An
     return "\n".join(parts)
 
 
-def _manual_scores(db_url: str, module_id: str,
-                   result: SubmissionResult) -> dict[str, tuple[float | None, str | None]]:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    out: dict[str, tuple[float | None, str | None]] = {}
-    with Gradebook(db_url) as gb:
-        for answer in result.manual:
-            try:
-                grade = gb.find_grade(answer.grade_id, answer.notebook, module_id,
-                                      result.student)
-                comment = gb.find_comment(answer.grade_id, answer.notebook, module_id,
-                                          result.student)
-            except MissingEntry:
-                continue
-            score = grade.manual_score if grade.manual_score is not None else grade.auto_score
-            text = comment.manual_comment or comment.auto_comment
-            out[answer.grade_id] = (None if score is None else float(score), text)
-    return out
-
-
 def write_feedback(module_id: str, *, root: Path | None = None,
                    course: Path | str | None = None) -> list[Path]:
     """Write one feedback page per graded learner of ``module_id``; return their paths."""
@@ -119,12 +100,16 @@ def write_feedback(module_id: str, *, root: Path | None = None,
     module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
     levels = load_rubric_levels(curriculum.root, course, module.id)
+    results = graded_results(layout, module.id)
+    graded = cell_grades(layout.course, module.id,
+                         [(r.student, a.notebook, a.grade_id) for r in results for a in r.manual])
     pages = []
     titles = module_exercise_titles(module)
-    for result in load_results(layout, module.id):
+    for result in results:
         page = layout.feedback(module.id, result.student) / f"{module.id}-feedback.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        manual = _manual_scores(layout.course.db_url, module.id, result)
+        manual = {grade_id: value for (student, _, grade_id), value in graded.items()
+                  if student == result.student}
         page.write_text(feedback_html(module, result, levels.get(result.student, {}), manual,
                                       titles), encoding="utf-8")
         pages.append(page)

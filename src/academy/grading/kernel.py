@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nbformat.v4 import output_from_msg
+
 from academy.checks import MIMETYPE
+from academy.errors import AcademyError
 from academy.grading.sandbox import CgroupLimits, SandboxPolicy, kernel_command
 
 OUTPUT_LIMIT_BYTES = 1 << 20  # per cell, learners' outputs beyond this are dropped
@@ -29,6 +32,9 @@ START_TIMEOUT = 60.0
 MAX_RESTARTS = 4
 
 OK, ERROR, TIMEOUT, DIED, NOT_RUN = "ok", "error", "timeout", "died", "not-run"
+# What reading a malformed message raises (jupyter_client's deserialisation, a missing field):
+# the kernel is untrusted, so such a message is dropped, never allowed to stop grading.
+MALFORMED = (ValueError, KeyError, TypeError, AttributeError)
 
 
 @dataclass
@@ -44,15 +50,36 @@ class CellRun:
     reason: str = ""
 
 
-class KernelGone(RuntimeError):
+class KernelGone(AcademyError, RuntimeError):
     """The kernel process exited or stopped answering."""
+
+
+class KernelHung(KernelGone):
+    """The kernel kept running past its deadline and ignored the interrupt; it was killed."""
+
+
+class _SandboxClient:
+    """jupyter_client's blocking client, told whether the kernel lives by its process.
+
+    The client has no heartbeat channel (a busy machine delays heartbeats) and no kernel
+    manager, so jupyter_client cannot tell on its own whether the kernel is alive.
+    """
+
+    @staticmethod
+    def create(connection_file: str, context: Any, process: subprocess.Popen[bytes]) -> Any:
+        from jupyter_client.blocking.client import BlockingKernelClient
+
+        class Client(BlockingKernelClient):
+            async def _async_is_alive(self) -> bool:
+                return process.poll() is None
+
+        return Client(connection_file=connection_file, context=context)
 
 
 class SandboxedKernel:
     """One learner kernel in its sandbox, with a blocking client outside it."""
 
     def __init__(self, policy: SandboxPolicy, job_dir: Path) -> None:
-        from jupyter_client.blocking.client import BlockingKernelClient
         from jupyter_client.connect import write_connection_file
 
         self.job_dir = job_dir
@@ -77,7 +104,7 @@ class SandboxedKernel:
         # Our own context, destroyed explicitly in kill(): a context left to the garbage
         # collector with an open socket blocks forever in Context.term().
         self.context = zmq.Context()
-        self.client = BlockingKernelClient(connection_file=connection, context=self.context)
+        self.client = _SandboxClient.create(connection, self.context, self.process)
         try:
             self.client.load_connection_file()
             # No heartbeat channel: a busy machine delays heartbeats; the process tells us more.
@@ -90,43 +117,15 @@ class SandboxedKernel:
     def _wait_for_ready(self) -> None:
         """Wait until the kernel answers on shell *and* our IOPub subscription receives.
 
-        A SUB socket joins late ("slow joiner"): on a loaded machine the kernel can reply to
-        kernel_info before our subscription is live, and the first cell's ``idle`` status would
-        be lost, so the cell would look hung. As jupyter_client's ``wait_for_ready`` does, ask
-        again until a message also arrives on IOPub.
+        jupyter_client's ``wait_for_ready`` asks again until a message also arrives on IOPub, so
+        a late-joining subscription ("slow joiner") cannot lose the first cell's ``idle``.
         """
-        from queue import Empty
-
-        deadline = time.monotonic() + START_TIMEOUT
-        msg_id = self.client.kernel_info()
-        asked = time.monotonic()
-        replied = False
-        while True:
-            if not self.alive():
-                log = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
-                raise KernelGone("the kernel did not start: " + " | ".join(log))
-            if time.monotonic() > deadline:
-                raise KernelGone(f"the kernel did not start within {START_TIMEOUT:g} s")
-            if replied:
-                try:
-                    self.client.get_iopub_msg(timeout=0.2)
-                    break  # IOPub is live: every later message reaches us
-                except Empty:
-                    replied = False
-                    msg_id, asked = self.client.kernel_info(), time.monotonic()
-                    continue
-            try:
-                reply = self.client.get_shell_msg(timeout=0.2)
-            except Empty:
-                if time.monotonic() - asked > 1.0:  # lost before the kernel listened: ask again
-                    msg_id, asked = self.client.kernel_info(), time.monotonic()
-                continue
-            replied = reply["parent_header"].get("msg_id") == msg_id
-        while True:  # drop start-up messages; run() also skips those of other parents
-            try:
-                self.client.get_iopub_msg(timeout=0.05)
-            except Empty:
-                break
+        try:
+            self.client.wait_for_ready(timeout=START_TIMEOUT)
+        except (RuntimeError, *MALFORMED) as exc:  # died, did not answer, or sent garbage
+            log = self.log_path.read_text(errors="replace").strip().splitlines()[-3:]
+            raise KernelGone(f"the kernel did not start ({type(exc).__name__}: {exc}): "
+                             + " | ".join(log)) from None
 
     def alive(self) -> bool:
         return self.process.poll() is None
@@ -188,7 +187,7 @@ class SandboxedKernel:
                 self.interrupt()
                 interrupted_at = now
             if interrupted_at is not None and now > interrupted_at + INTERRUPT_GRACE:
-                raise KernelGone(f"still running after {timeout:g} s and ignored the interrupt")
+                raise KernelHung(f"still running after {timeout:g} s and ignored the interrupt")
             if not self.alive():
                 raise KernelGone("the kernel died")
             if not pending:
@@ -197,21 +196,28 @@ class SandboxedKernel:
                 while reply is None:
                     try:
                         shell = self.client.get_shell_msg(timeout=0)
+                        if shell["parent_header"].get("msg_id") == msg_id:
+                            reply = dict(shell["content"])
                     except Empty:
                         break
-                    if shell["parent_header"].get("msg_id") == msg_id:
-                        reply = shell["content"]
+                    except MALFORMED:
+                        continue
                 while len(pending) < 1000:
                     try:
                         pending.append(self.client.get_iopub_msg(timeout=0))
                     except Empty:
                         break
+                    except MALFORMED:
+                        continue
                 if not pending:
                     continue
             msg = pending.pop(0)
-            if msg["parent_header"].get("msg_id") != msg_id:
+            try:
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind, content = str(msg["msg_type"]), dict(msg["content"])
+            except MALFORMED:
                 continue
-            kind, content = msg["msg_type"], msg["content"]
             if kind == "status":
                 idle = content.get("execution_state") == "idle"
             elif kind == "clear_output":
@@ -226,7 +232,10 @@ class SandboxedKernel:
                 if size > OUTPUT_LIMIT_BYTES:
                     run.output_truncated = True
                     continue
-                run.outputs.append(_output(kind, content))
+                try:
+                    run.outputs.append(dict(output_from_msg(msg)))
+                except Exception:  # noqa: BLE001 - the kernel is untrusted: drop what is malformed
+                    continue
         status = reply.get("status", ERROR) if reply else ERROR
         if interrupted_at is not None:
             run.status, run.ename = TIMEOUT, "Timeout"
@@ -240,20 +249,6 @@ class SandboxedKernel:
         if run.output_truncated:
             run.reason = f"output over {OUTPUT_LIMIT_BYTES >> 10} KiB was dropped"
         return run
-
-
-def _output(kind: str, content: dict[str, Any]) -> dict[str, Any]:
-    if kind == "stream":
-        return {"output_type": "stream", "name": content.get("name", "stdout"),
-                "text": content.get("text", "")}
-    if kind == "error":
-        return {"output_type": "error", "ename": content.get("ename", ""),
-                "evalue": content.get("evalue", ""), "traceback": content.get("traceback", [])}
-    out: dict[str, Any] = {"output_type": kind, "data": content.get("data", {}),
-                           "metadata": content.get("metadata", {})}
-    if kind == "execute_result":
-        out["execution_count"] = content.get("execution_count")
-    return out
 
 
 BOOTSTRAP = "import academy.checks as _academy_checks\n_academy_checks.guard()\n"
@@ -303,14 +298,18 @@ def run_cells(sources: list[str], *, policy: SandboxPolicy, job_dir: Path, timeo
                 result = kernel.run(sources[index], timeout=min(timeout, max(remaining(), 1.0)))
                 if result.status == TIMEOUT:
                     fatal.add(index)  # do not replay a slow cell after a later restart
-            except KernelGone as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever the kernel did, grading goes on
+                # A dead or hung kernel (KernelGone), or anything else the learner's code caused
+                # (e.g. the machine's process limit reached by hundreds of processes): the cell
+                # counts as having killed the kernel, which is restarted without it.
                 for started_kernel in started_kernels:  # the dead one, or a new one that failed
                     started_kernel.kill()
                 kernel = None
                 fatal.add(index)
-                hung = "ignored the interrupt" in str(exc)
+                hung = isinstance(exc, KernelHung)
+                reason = str(exc) if isinstance(exc, KernelGone) else f"{type(exc).__name__}: {exc}"
                 result = CellRun(status=TIMEOUT if hung else DIED,
-                                 ename="Timeout" if hung else "KernelDied", evalue=str(exc))
+                                 ename="Timeout" if hung else "KernelDied", evalue=reason)
                 if len(fatal) > MAX_RESTARTS:
                     runs[index] = result
                     if on_cell:

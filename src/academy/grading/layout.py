@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from academy.release import CourseLayout, course_layout
+from academy.course_core import CourseLayout, course_layout
 
 
 @dataclass(frozen=True)

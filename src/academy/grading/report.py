@@ -21,7 +21,7 @@ from typing import Any
 from academy.curriculum import load_curriculum
 from academy.exercise_titles import module_exercise_titles, title_of, with_titles
 from academy.grading.layout import grading_layout
-from academy.grading.results import SubmissionResult, load_results
+from academy.grading.results import SubmissionResult, graded_results
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,6 @@ def write_report(module_id: str, *, root: Path | None = None,
     layout = grading_layout(curriculum.root, course)
     page = layout.report(module.id)
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(report_html(module.title, load_results(layout, module.id),
+    page.write_text(report_html(module.title, graded_results(layout, module.id),
                                 module_exercise_titles(module)), encoding="utf-8")
     return page

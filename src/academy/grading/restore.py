@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from academy.errors import AcademyError
+
 STUB_CODE = "# YOUR CODE HERE\nraise NotImplementedError()"
 STUB_TEXT = "YOUR ANSWER HERE"
 
 
-class UnreadableNotebookError(ValueError):
+class UnreadableNotebookError(AcademyError, ValueError):
     """The submitted file is not a notebook we can read; the message says why."""
 
 

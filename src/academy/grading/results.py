@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from academy.errors import AcademyError
 from academy.grading.layout import GradingLayout
 
 GRADED, ERROR, TIMEOUT, DIED, NOT_RUN, MISSING, UNREADABLE = (
@@ -129,6 +130,20 @@ def load_result(layout: GradingLayout, module: str, student: str) -> SubmissionR
         return SubmissionResult.from_json(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError):
         return None
+
+
+class NoResultsError(AcademyError):
+    """A command needs graded submissions of a module and there are none."""
+
+
+def graded_results(layout: GradingLayout, module: str) -> list[SubmissionResult]:
+    """Return the stored results of a module; raise NoResultsError if there are none."""
+    results = load_results(layout, module)
+    if not results:
+        raise NoResultsError(f"No graded submissions of '{module}' in {layout.course.course}; "
+                             f"run `academy collect {module} FOLDER` and `academy grade {module}` "
+                             "first.")
+    return results
 
 
 def load_results(layout: GradingLayout, module: str) -> list[SubmissionResult]:

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from academy.curriculum import Module, load_curriculum
+from academy.errors import AcademyError
+from academy.gradebook import ManualGrade, MissingGradeError, set_manual_grades
 from academy.grading.layout import grading_layout
-from academy.grading.results import load_results, write_json_atomic
+from academy.grading.results import graded_results, write_json_atomic
 
 FIXED = ["student_id", "module", "notebook", "grade_id", "answer"]
 
 
-class RubricSheetError(ValueError):
+class RubricSheetError(AcademyError, ValueError):
     """The sheet does not fit the rubric; the message names the row and the column."""
 
 
@@ -71,7 +73,7 @@ def export_rubric_sheet(module_id: str, *, root: Path | None = None,
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*FIXED, *columns, "comment"])
-    for result in load_results(layout, module.id):
+    for result in graded_results(layout, module.id):
         for answer in result.manual:
             done = stored.get(result.student, {}).get(answer.grade_id, {})
             levels = done.get("criteria", {})
@@ -93,8 +95,6 @@ def import_rubric_sheet(module_id: str, sheet: Path, *, root: Path | None = None
     Raises RubricSheetError (naming row and column) if a level is not one of the rubric's.
     Rows with no criterion filled are left ungraded.
     """
-    from nbgrader.api import Gradebook, MissingEntry
-
     curriculum = load_curriculum(root)
     module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
@@ -108,7 +108,7 @@ def import_rubric_sheet(module_id: str, sheet: Path, *, root: Path | None = None
                                "`academy rubric export`")
     stored = load_rubric_levels(curriculum.root, course, module.id)
     outcome = RubricImport()
-    updates: list[tuple[str, str, str, float, str]] = []
+    updates: list[ManualGrade] = []
     for number, row in enumerate(rows, start=2):
         if row["module"] != module.id:
             raise RubricSheetError(f"{sheet}: row {number}: module '{row['module']}' is not "
@@ -140,20 +140,13 @@ def import_rubric_sheet(module_id: str, sheet: Path, *, root: Path | None = None
         comment = (row.get("comment") or "").strip()
         stored.setdefault(student, {})[grade] = {"criteria": chosen, "comment": comment,
                                                  "score": score}
-        updates.append((student, row["notebook"], grade, score, comment))
+        updates.append(ManualGrade(student, row["notebook"], grade, score, comment))
         outcome.scores[(student, grade)] = score
-    with Gradebook(layout.course.db_url) as gb:
-        for student, notebook, grade_id, score, comment in updates:
-            try:
-                grade = gb.find_grade(grade_id, notebook, module.id, student)
-                note = gb.find_comment(grade_id, notebook, module.id, student)
-            except MissingEntry:
-                raise RubricSheetError(f"{sheet}: no graded submission of '{module.id}' by "
-                                       f"'{student}' with cell '{grade_id}'; run `academy "
-                                       "grade` first") from None
-            grade.manual_score = score
-            grade.needs_manual_grade = False
-            note.manual_comment = comment or None
-        gb.db.commit()
+    try:
+        set_manual_grades(layout.course, module.id, updates)
+    except MissingGradeError as exc:
+        raise RubricSheetError(f"{sheet}: no graded submission of '{module.id}' by "
+                               f"'{exc.student}' with cell '{exc.grade_id}'; run `academy "
+                               "grade` first") from None
     write_json_atomic(rubric_levels_path(layout, module.id), stored)
     return outcome

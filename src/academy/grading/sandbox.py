@@ -16,6 +16,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from academy.errors import AcademyError
+
 INSTALL_HINT = ("bubblewrap is not installed. Install it with `apt-get install bubblewrap` "
                 "(Debian/Ubuntu) or `dnf install bubblewrap`, or run with --sandbox off to grade "
                 "with resource limits only.")
@@ -23,7 +25,7 @@ SANDBOX_MODES = ("auto", "on", "off")
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 
 
-class SandboxUnavailableError(RuntimeError):
+class SandboxUnavailableError(AcademyError, RuntimeError):
     """--sandbox on was asked for where bubblewrap cannot run."""
 
 
