@@ -26,6 +26,7 @@ from typing import Any
 
 from academy.audit import adversary
 from academy.checks import MIMETYPE
+from academy.errors import AcademyError
 
 CHILD_TIMEOUT = 20.0
 CHILD_MEMORY = 2 << 30
@@ -57,7 +58,9 @@ def _shell() -> Any:
     return shell
 
 
-class CellFailed(Exception):
+class CellFailed(AcademyError):
+    """A cell of the notebook raised; ``ename`` and ``evalue`` say what."""
+
     def __init__(self, ename: str, evalue: str) -> None:
         super().__init__(ename)
         self.ename, self.evalue = ename, evalue

@@ -19,7 +19,7 @@ from typing import Any
 TABLES: dict[str, str] = {
     "constructed_headlines": "constructed_headlines",
     "local_vacancies_synthetic": "local_vacancies_synthetic",
-    "mentoring_pool": "mentoring_pool",
+    "mentoring_pool_synthetic": "mentoring_pool_synthetic",
     "returnee_survey_synthetic": "returnee_survey_synthetic",
     "synthetic_message_test": "synthetic_message_test",
 }
