@@ -273,6 +273,23 @@ def test_instructor_pack_carries_the_facilitators_pages_and_warns_it_is_not_for_
 
 
 @pytest.mark.slow
+def test_pack_command_builds_the_instructor_pack_from_the_built_edition(instructor_book,
+                                                                        course_dir, tmp_path):
+    from click.testing import CliRunner
+
+    from academy.cli import main
+
+    out = tmp_path / "instructor.zip"
+    result = CliRunner().invoke(main, ["pack", "--edition", "instructor", "--no-build", "-o",
+                                       str(out), "--course-dir", str(course_dir)])
+    assert result.exit_code == 0, result.output
+    assert "not for learners" in result.output and out.is_file()
+    refused = CliRunner().invoke(main, ["pack", "--edition", "instructor", "--wheels",
+                                        "--no-build", "-o", str(out)])
+    assert refused.exit_code == 1 and "learners' pack" in refused.output
+
+
+@pytest.mark.slow
 def test_pack_command_writes_the_zip_and_reports_its_size(learner_book, course_dir, tmp_path):
     from click.testing import CliRunner
 

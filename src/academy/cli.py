@@ -190,9 +190,14 @@ def book(edition: str, course_dir: Path | None) -> None:
 
 
 @main.command(help="Build the offline course pack (zip): the learner book as HTML that opens from "
-                   "disk, the learner notebooks, the datasets, the toolkit and a set-up guide.")
+                   "disk, the learner notebooks, the datasets, the toolkit and a set-up guide. "
+                   "With --edition instructor: the instructor pack (solutions, rubrics, "
+                   "facilitator's pages), never for learners.")
+@click.option("--edition", type=click.Choice(["learner", "instructor"]), default="learner",
+              show_default=True, help="Which pack to build.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="The zip file to write (default: dist/COURSE_ID-pack.zip).")
+              help="The zip file to write (default: dist/COURSE_ID-pack.zip, or "
+                   "dist/COURSE_ID-instructor-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
 @click.option("--wheels", "wheels", flag_value="here", default=None,
@@ -202,9 +207,17 @@ def book(edition: str, course_dir: Path | None) -> None:
                                                            "macos-x86_64", "linux-x86_64"]),
               help="As --wheels, for another kind of computer (Python 3.11).")
 @course_dir_option
-def pack(output: Path | None, no_build: bool, wheels: str | None, course_dir: Path | None) -> None:
-    from academy.pack import SIZE_TARGET_BYTES, build_pack, format_size
+def pack(edition: str, output: Path | None, no_build: bool, wheels: str | None,
+         course_dir: Path | None) -> None:
+    from academy.pack import SIZE_TARGET_BYTES, build_instructor_pack, build_pack, format_size
 
+    if edition == "instructor":
+        if wheels:
+            _fail("--wheels is for the learners' pack; the instructor pack holds the book only.")
+        report = build_instructor_pack(course=course_dir, output=output, build=not no_build)
+        click.echo(f"instructor pack (not for learners): {report.path}")
+        click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped")
+        return
     report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
     click.echo(f"pack: {report.path}")
     click.echo(f"  learner tree (for the launch branch): {report.tree}")

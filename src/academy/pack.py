@@ -311,6 +311,20 @@ def build_pack(*, root: Path | None = None, course: Path | str | None = None,
     return assemble_pack(curriculum, layout.release, book_html, output, wheels)
 
 
+def build_instructor_pack(*, root: Path | None = None, course: Path | str | None = None,
+                          output: Path | None = None, build: bool = True) -> PackReport:
+    """Build the instructor edition of the book (unless ``build`` is False), then the instructor
+    pack with the facilitator's pages; return its report."""
+    from academy.book import build_book
+
+    curriculum = load_curriculum(root)
+    html = curriculum.root / "book" / "_build" / "instructor" / "_build" / "html"
+    if build:
+        html = build_book(root=curriculum.root, course=course, edition="instructor").parent
+    output = (output or curriculum.root / "dist" / INSTRUCTOR_PACK_NAME).resolve()
+    return assemble_instructor_pack(curriculum, html, output)
+
+
 def format_size(size: int) -> str:
     """Return a size in bytes as a short human-readable string (kB, MB)."""
     if size >= 1024 * 1024:
