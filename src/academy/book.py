@@ -35,11 +35,13 @@ __all__ = ["EDITIONS", "BookError", "build_book", "curriculum_map_markdown",
 
 EDITIONS = ("learner", "instructor")
 HAND_WRITTEN_SUFFIXES = (".md", ".bib", ".png", ".svg", ".css", ".js")
-# Hand-written pages by part of the book; a page whose file is absent is left out of the toc,
-# so the hosting page appears as soon as it is added to book/.
-START_PAGES = ("learner-guide",)
-INSTRUCTOR_PAGES = ("instructor-guide", "hosting")
-REFERENCE_PAGES = ("glossary", "bibliography")
+# The parts of the book a hand-written page (book/*.md) can join, by its front matter:
+#   ---
+#   part: start        (start | instructors | reference)
+#   order: 2           (optional: position within the part, then the file name)
+#   ---
+PARTS = {"start": "Start here", "instructors": "For instructors", "reference": "Reference"}
+ROOT_PAGE = "intro"
 HAND_WRITTEN_BIB = "references.bib"
 GENERATED_BIB = "further-reading.bib"
 
@@ -48,8 +50,37 @@ class BookError(AcademyError, RuntimeError):
     """The book could not be generated or built; the message carries the builder's errors."""
 
 
-def _present(book_dir: Path | None, names: tuple[str, ...]) -> list[dict[str, str]]:
-    return [{"file": n} for n in names if book_dir is None or (book_dir / f"{n}.md").is_file()]
+def page_parts(book_dir: Path) -> dict[str, list[str]]:
+    """Return the hand-written pages of ``book_dir`` by part, in order, read from each page's
+    front matter; a page that names no part (or an unknown one) is an error naming the file."""
+    import yaml
+
+    found: dict[str, list[tuple[int, str]]] = {part: [] for part in PARTS}
+    problems = []
+    for page in sorted(book_dir.glob("*.md")):
+        if page.stem == ROOT_PAGE:
+            continue
+        text = page.read_text(encoding="utf-8")
+        meta: Any = {}
+        if text.startswith("---\n") and "\n---" in text[4:]:
+            try:
+                meta = yaml.safe_load(text[4:text.index("\n---", 4)]) or {}
+            except yaml.YAMLError as exc:
+                problems.append(f"{page}: front matter is not valid YAML ({exc})")
+                continue
+        part = meta.get("part") if isinstance(meta, dict) else None
+        if part not in PARTS:
+            problems.append(f"{page}: say which part of the book it belongs to, with front matter "
+                            f"'part: {' | '.join(PARTS)}' (found: {part!r})")
+            continue
+        found[part].append((int(meta.get("order", 100)), page.stem))
+    if problems:
+        raise BookError("\n".join(problems))
+    return {part: [name for _, name in sorted(pages)] for part, pages in found.items()}
+
+
+def _chapters(names: list[str]) -> list[dict[str, str]]:
+    return [{"file": name} for name in names]
 
 
 def toc(curriculum: Curriculum, book_dir: Path | None = None,
@@ -61,14 +92,15 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None,
     from academy.facilitation_pages import facilitation_toc_parts
 
     book_dir = curriculum.root / "book" if book_dir is None else book_dir
+    pages = page_parts(book_dir)
     parts = [
-        {"caption": "Start here", "chapters": _present(book_dir, START_PAGES)},
+        {"caption": PARTS["start"], "chapters": _chapters(pages["start"])},
         {"caption": "The programme",
          "chapters": [{"file": "syllabus"}, {"file": "schedule"}, {"file": "curriculum-map"}]},
         {"caption": "Modules",
          "chapters": [{"file": f"modules/{m.id}"} for m in curriculum.modules]},
-        {"caption": "For instructors", "chapters": _present(book_dir, INSTRUCTOR_PAGES)},
-        {"caption": "Reference", "chapters": _present(book_dir, REFERENCE_PAGES)},
+        {"caption": PARTS["instructors"], "chapters": _chapters(pages["instructors"])},
+        {"caption": PARTS["reference"], "chapters": _chapters(pages["reference"])},
     ]
     if edition == "instructor":
         parts[-1:-1] = facilitation_toc_parts(curriculum)
