@@ -168,7 +168,8 @@ def test_syllabus_map_and_schedule_change_when_the_curriculum_changes(repo_copy)
 
 def test_generated_sources_follow_the_edited_copy(repo_copy, released, tmp_path):
     _change_curriculum(repo_copy)
-    (repo_copy / "book" / "hosting.md").write_text("# Hosting on JupyterHub\n")
+    (repo_copy / "book" / "hosting.md").write_text(
+        "---\npart: instructors\norder: 2\n---\n# Hosting on JupyterHub\n")
     curriculum = load_curriculum(repo_copy)
     out = generate_book_sources(curriculum, released, tmp_path / "src")
     assert "Sending money home" in (out / "syllabus.md").read_text()
@@ -183,8 +184,9 @@ def test_hosting_page_is_in_the_toc_only_when_it_exists(curriculum, tmp_path):
     chapters = [c["file"] for part in toc(curriculum, tmp_path)["parts"]
                 for c in part["chapters"]]
     assert "hosting" not in chapters and "instructor-guide" not in chapters
-    (tmp_path / "hosting.md").write_text("# Hosting\n")
-    (tmp_path / "instructor-guide.md").write_text("# Guide\n")
+    (tmp_path / "hosting.md").write_text("---\npart: instructors\norder: 2\n---\n# Hosting\n")
+    (tmp_path / "instructor-guide.md").write_text(
+        "---\npart: instructors\norder: 1\n---\n# Guide\n")
     chapters = [c["file"] for part in toc(curriculum, tmp_path)["parts"]
                 for c in part["chapters"]]
     assert chapters.index("instructor-guide") < chapters.index("hosting")
