@@ -84,3 +84,25 @@ def test_a_pack_with_wheels_installs_with_no_network(tmp_path):
         subprocess.run(["ip", "netns", "delete", namespace], check=False)
     size = sum(p.stat().st_size for p in (tree / "wheels").iterdir())
     print(f"\nwheels for this computer: {size / 1024 / 1024:.0f} MB")
+
+
+def test_pack_command_passes_the_wheels_choice_to_the_pack(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    import academy.pack
+    from academy.cli import main
+
+    asked: list[str | None] = []
+
+    def fake_build_pack(**kwargs):
+        asked.append(kwargs["wheels"])
+        raise PackError("stopped here")
+
+    monkeypatch.setattr(academy.pack, "build_pack", fake_build_pack)
+    for options, expected in ((["--wheels"], "here"), (["--wheels-for", "windows"], "windows"),
+                              ([], None)):
+        result = CliRunner().invoke(main, ["pack", "--no-build", *options])
+        assert result.exit_code == 1 and "stopped here" in result.output, result.output
+        assert asked[-1] == expected
+    both = CliRunner().invoke(main, ["pack", "--wheels", "--wheels-for", "macos-arm64"])
+    assert both.exit_code == 1 and "not both" in both.output

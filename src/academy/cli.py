@@ -200,16 +200,20 @@ def book(edition: str, course_dir: Path | None) -> None:
                    "dist/COURSE_ID-instructor-pack.zip).")
 @click.option("--no-build", is_flag=True,
               help="Use the release and learner book already built instead of rebuilding them.")
-@click.option("--wheels", "wheels", flag_value="here", default=None,
+@click.option("--wheels", "wheels_here", is_flag=True, default=False,
               help="Put every package the course needs into the pack (for this computer), so "
                    "it installs with no network: pip install --no-index --find-links wheels.")
-@click.option("--wheels-for", "wheels", type=click.Choice(["windows", "macos-arm64",
-                                                           "macos-x86_64", "linux-x86_64"]),
+@click.option("--wheels-for", type=click.Choice(["windows", "macos-arm64", "macos-x86_64",
+                                                 "linux-x86_64"]), default=None,
               help="As --wheels, for another kind of computer (Python 3.11).")
 @course_dir_option
-def pack(edition: str, output: Path | None, no_build: bool, wheels: str | None,
-         course_dir: Path | None) -> None:
+def pack(edition: str, output: Path | None, no_build: bool, wheels_here: bool,
+         wheels_for: str | None, course_dir: Path | None) -> None:
     from academy.pack import SIZE_TARGET_BYTES, build_instructor_pack, build_pack, format_size
+
+    if wheels_here and wheels_for:
+        _fail("Give --wheels (this computer) or --wheels-for PLATFORM, not both.")
+    wheels = "here" if wheels_here else wheels_for
 
     if edition == "instructor":
         if wheels:
