@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from academy.hub import HubSettings, hub_init
 
@@ -38,7 +39,8 @@ HUB_ENV = Path(os.environ.get("ACADEMY_HUB_ENV", "/opt/global-classroom/env"))
 PROXY = REPO / "deploy" / "node_modules" / ".bin" / "configurable-http-proxy"
 MODULE = "remittances"
 COURSE = "global-classroom"
-AUTOGRADED_POINTS = 20.0
+AUTOGRADED_POINTS = float(yaml.safe_load(
+    (REPO / "modules" / MODULE / "module.yml").read_text())["points"]["autograded"])
 TIMEOUT = 60  # seconds for any one HTTP request or wait; the whole test stays under 5 minutes
 
 pytestmark = pytest.mark.slow

@@ -97,7 +97,7 @@ def build_scenarios(release: Notebook, probe_paths: dict[str, str]) -> dict[str,
     wrong = with_answers(
         total_cost_answer=wrong_answer("total-cost-answer", "forgets to multiply"),
         corridors_answer=wrong_answer("corridors-answer", "every quarter"),
-        savings_answer=wrong_answer("savings-answer", "world flow"),
+        savings_answer=wrong_answer("savings-answer", "whole world"),
         flows_answer=wrong_answer("flows-answer", "FDI only"),
         rankings_answer=wrong_answer("rankings-answer", "GDP instead"),
         providers_answer=wrong_answer("providers-answer", "points instead"))

@@ -211,7 +211,11 @@ def test_nbgrader_feedback_works_on_academy_grades(graded_class: dict[str, Any])
     outcome = api.generate_feedback(MODULE, "correct")
     assert outcome["success"], outcome.get("error", "") + outcome.get("log", "")
     html = (course / "feedback" / "correct" / MODULE / f"{MODULE}.html").read_text()
-    assert f"{MODULE} (Score: 20.0 / 28.0)" in html
+    manual = sum(c["metadata"]["nbgrader"]["points"] for c in json.loads(
+        (ROOT / "modules" / MODULE / f"{MODULE}.ipynb").read_text())["cells"]
+        if c["metadata"].get("nbgrader", {}).get("grade")
+        and c["metadata"]["nbgrader"].get("solution"))
+    assert f"{MODULE} (Score: {FULL:.1f} / {FULL + manual:.1f})" in html
     # the submission's other files travel with it, as with nbgrader's autograde
     kept = course / "autograded" / "missing_notebook" / MODULE / "notes.txt"
     assert kept.read_text() == "I forgot to upload it"
