@@ -19,6 +19,7 @@ course: $(STAMP)
 ## Run the whole test suite (in parallel, one worker per core).
 test: $(STAMP)
 	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 0 modules  # nbval: each notebook's cells in order, in one kernel
 
 ## The fast tier: everything but the tests marked slow (real nbgrader, class grading, book builds).
 test-fast: $(STAMP)

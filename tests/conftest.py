@@ -138,3 +138,4 @@ def instructor_book(released: Path, course_dir: Path) -> Path:
     from academy.book import build_book
 
     return build_book(root=REPO, course=course_dir, edition="instructor").parent
+
