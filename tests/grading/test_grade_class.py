@@ -130,14 +130,13 @@ def test_tampering_is_undone_and_reported(graded_class: dict[str, Any], student:
     assert any(problem in p for p in result.problems), result.problems
 
 
-# corridors-tests: the three self-checks pass (3 of 8 weight: 1.125 points); with `len`
-# patched to say 16, plain nbgrader would also pass the hidden "how many" check (1.5 points).
+# Before the checks had gates (issue 11), the right shape kept the visible checks' share of the
+# points (1.125 of corridors-tests, 0.67 of flows-tests); now the shape earns nothing.
 @pytest.mark.parametrize("student,affected", [
     ("traceback_display_patched", {"total-cost-tests": 0.0}),
-    ("comparison_helpers_patched", {"total-cost-tests": 0.0, "corridors-tests": 1.125,
+    ("comparison_helpers_patched", {"total-cost-tests": 0.0, "corridors-tests": 0.0,
                                     "target-gap-tests": 0.0}),
-    # flows-tests: only the self-check (1 of 3 weight) passes, as for any wrong positive number
-    ("always_equal_object", {"corridors-tests": 0.0, "flows-tests": round(2 / 3, 6)}),
+    ("always_equal_object", {"corridors-tests": 0.0, "flows-tests": 0.0}),
     ("printed_fake_output", {"total-cost-tests": 0.0}),
 ])
 def test_wrong_answer_dressed_up_to_pass_earns_nothing(graded_class: dict[str, Any],

@@ -2,10 +2,10 @@
 goes through collect -> grade -> export for Moodle and for Canvas, with every notebook and every
 grade on the right learner.
 
-Each learner hands in a different notebook with a known score out of 28 (20 autograded + 8 for
-the reflection): José all correct (20), Иван blank (0), 李 小龙 without exercise 7 (17),
-محمد علي without exercise 5 (18). File names follow the LMS source code cited in
-test_lms_moodle.py and test_lms_canvas.py. One grading run (4 submissions) serves both LMSs:
+Each learner hands in a different notebook with a known score out of the module's total
+(autograded points + 8 for the reflection): José all correct, Иван blank (0), 李 小龙 without
+the providers exercise, محمد علي without the flows exercise. File names follow the LMS source
+code cited in test_lms_moodle.py and test_lms_canvas.py. One grading run (4 submissions) serves both LMSs:
 after the Canvas collect the grader finds every file unchanged, so each learner's notebook is
 byte for byte the one collected from Moodle.
 """
@@ -33,6 +33,7 @@ LEARNERS = {  # student_id: (name, Moodle participant, Canvas user id, Canvas so
     "ali": ("محمد علي", "7310424", "1004", "عليمحمد"),
 }
 FULL = float(sum(EXERCISE_POINTS.values()))
+MODULE_MAX = FULL + 8  # the reflection's 8 points, graded by hand
 # jose answers everything, ivan nothing, li all but the providers exercise, ali all but the flows
 POINTS = {"jose": FULL, "ivan": 0.0, "li": FULL - EXERCISE_POINTS["providers-tests"],
           "ali": FULL - EXERCISE_POINTS["flows-tests"]}
@@ -103,7 +104,7 @@ def test_moodle_export_puts_each_grade_on_its_learner(round_trip: dict[str, Any]
                     maximum={MODULE: 100})
     rows = list(csv.reader(io.StringIO(result.text)))
     assert rows[0] == ["ID number", "Remittances and financial inclusion"]
-    assert dict(rows[1:]) == {f"S-{LEARNERS[s][2]}": f"{round(p * 100 / 28, 2):g}"
+    assert dict(rows[1:]) == {f"S-{LEARNERS[s][2]}": f"{round(p * 100 / MODULE_MAX, 2):g}"
                               for s, p in POINTS.items()}
     assert any("provisional" in n and "jose" in n for n in result.notes)
     held = export("moodle", course=round_trip["course"], roster=round_trip["moodle_roster"],
@@ -123,8 +124,8 @@ def test_canvas_export_puts_each_grade_on_its_learner(round_trip: dict[str, Any]
                     roster=round_trip["canvas_roster"])
     rows = list(csv.reader(io.StringIO(result.text)))
     by_id = {r[1]: r[5] for r in rows[2:]}
-    assert by_id == {**{LEARNERS[s][2]: f"{round(p * 20 / 28, 2):g}" for s, p in POINTS.items()},
-                     "1099": ""}
+    assert by_id == {**{LEARNERS[s][2]: f"{round(p * 20 / MODULE_MAX, 2):g}"
+                        for s, p in POINTS.items()}, "1099": ""}
     assert len(result.written) == 4 and not result.skipped
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from .conftest import MODULE, SOURCE
+from .conftest import MODULE, ROOT, SOURCE
 
 # one worker builds the session fixture for every test of the group (pytest-xdist)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("graded-class")]
@@ -131,7 +132,11 @@ def test_csv_export_has_one_row_per_student(graded_class: dict[str, Any]) -> Non
     assert {"student_id", "module", "score", "max_score"} <= set(rows[0])
     assert sorted(r["student_id"] for r in rows) == sorted(graded_class["students"])
     correct = next(r for r in rows if r["student_id"] == "correct")
-    assert float(correct["max_score"]) == 28  # 20 autograded + 8 for the reflection
+    assert float(correct["max_score"]) == MODULE_MAX  # autograded + the reflection
+
+
+MODULE_MAX = sum(yaml.safe_load((ROOT / "modules" / "remittances" / "module.yml").read_text())[
+    "points"].values())  # autograded + the reflection: the Canvas item is out of the same total
 
 
 def total(course: Path, student: str) -> str:
@@ -169,8 +174,8 @@ def test_canvas_export_fills_the_template_by_sis_id(graded_class: dict[str, Any]
     with template.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerow(["    Points Possible", "", "", "", "", "28", "10", "(read only)",
-                         "(read only)"])
+        writer.writerow(["    Points Possible", "", "", "", "", f"{MODULE_MAX:g}", "10",
+                         "(read only)", "(read only)"])
         writer.writerow(["Lovelace, Ada", "1001", "s-correct", "ada@uni.example", "A",
                          "", "7", "", ""])
         writer.writerow(["Hopper, Grace", "1002", "S-0042", "grace@uni.example", "A", "", "",
