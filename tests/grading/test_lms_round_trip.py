@@ -5,9 +5,9 @@ grade on the right learner.
 Each learner hands in a different notebook with a known score out of the module's total
 (autograded points + 8 for the reflection): José all correct, Иван blank (0), 李 小龙 without
 the providers exercise, محمد علي without the flows exercise. File names follow the LMS source
-code cited in test_lms_moodle.py and test_lms_canvas.py. One grading run (4 submissions) serves both LMSs:
-after the Canvas collect the grader finds every file unchanged, so each learner's notebook is
-byte for byte the one collected from Moodle.
+code cited in test_lms_moodle.py and test_lms_canvas.py. One grading run (4 submissions) serves
+both LMSs: after the Canvas collect the grader finds every file unchanged, so each learner's
+notebook is byte for byte the one collected from Moodle.
 """
 
 from __future__ import annotations
