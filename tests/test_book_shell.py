@@ -17,6 +17,7 @@ from academy.book_icons import (
     icon_definitions,
     lighten_icons,
     parse_classes,
+    prune_icon_class_rules,
     subset_icon_fonts,
 )
 
@@ -82,3 +83,14 @@ def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_draw(tmp_path):
     before, after = sizes["fa-solid-900.woff2"]
     assert after < 5_000 < before
     assert set(TTFont(font).getBestCmap()) == {0xF107, 0xF05A}
+
+
+def test_icon_class_rules_are_pruned_and_other_rules_kept(tmp_path):
+    sheet = tmp_path / "_static" / "styles" / "theme.css"
+    sheet.parent.mkdir(parents=True)
+    sheet.write_text('.fa-bars:before{content:"\\f0c9"}.fa-a:before,.fa-b:before{content:"x"}'
+                     '@media print{.fa-c:before{content:"y"}.x{color:red}}'
+                     '.onthispage:after{content:"\\f107"}')
+    assert prune_icon_class_rules(tmp_path) > 0
+    assert sheet.read_text() == ('@media print{.x{color:red}}'
+                                 '.onthispage:after{content:"\\f107"}')

@@ -191,6 +191,26 @@ def subset_icon_fonts(outdir: Path) -> dict[str, tuple[int, int]]:
     return sizes
 
 
+def prune_icon_class_rules(outdir: Path) -> int:
+    """Drop the stylesheets' ``.fa-NAME:before`` rules (one per icon of the font, about 85 kB):
+    the pages draw their icons as inline SVG. Return the bytes removed."""
+    removed = 0
+    for sheet in (outdir / "_static").rglob("*.css"):
+        text = sheet.read_text(encoding="utf-8", errors="replace")
+
+        def drop(match: re.Match[str]) -> str:
+            nonlocal removed
+            if all(CLASS_RULE.fullmatch(s.strip()) for s in match.group(1).split(",")):
+                removed += len(match.group(0))
+                return ""
+            return match.group(0)
+
+        pruned = re.sub(r"([^{}]+)\{([^{}]*)\}", drop, text)
+        if pruned != text:
+            sheet.write_text(pruned, encoding="utf-8")
+    return removed
+
+
 def lighten_icons(outdir: Path) -> IconReport | None:
     """Replace the icon bundle of a built HTML book by inline SVG and a small script."""
     bundle_path = outdir / BUNDLE
@@ -226,5 +246,6 @@ def lighten_icons(outdir: Path) -> IconReport | None:
     for leftover in (bundle_path, bundle_path.with_name(bundle_path.name + ".map")):
         leftover.unlink(missing_ok=True)
     subset_icon_fonts(outdir)
+    prune_icon_class_rules(outdir)
     return IconReport(sorted(f"{s} {n}" for s, n in used), replaced, bundle_bytes,
                       (outdir / SHIM).stat().st_size)
