@@ -146,7 +146,7 @@ def _call(node: ast.Call) -> Iterator[Replacement]:
             yield ("dropped step", f"without .{func.attr}()",
                    lambda n: n.func.value)  # type: ignore[attr-defined]
         if func.attr == "sort_values":
-            yield ("sort", "sort order reversed", _flip_ascending)
+            yield ("sort", "sort order reversed", _flip_keyword("ascending", False))
     elif isinstance(func, ast.Name):
         for new in BUILTIN_SWAPS.get(func.id, []):
             def swap_name(n: ast.AST, new: str = new) -> ast.AST:
@@ -156,27 +156,21 @@ def _call(node: ast.Call) -> Iterator[Replacement]:
             yield ("aggregation", f"{func.id}() -> {new}()", swap_name)
         if func.id == "sorted" and node.args:
             yield ("sort", "missing sort", lambda n: n.args[0])  # type: ignore[attr-defined]
-            yield ("sort", "sort order reversed", _flip_reverse)
+            yield ("sort", "sort order reversed", _flip_keyword("reverse", True))
 
 
-def _flip_ascending(n: ast.AST) -> ast.AST:
-    assert isinstance(n, ast.Call)
-    for keyword in n.keywords:
-        if keyword.arg == "ascending":
-            keyword.value = ast.UnaryOp(ast.Not(), keyword.value)
-            return n
-    n.keywords.append(ast.keyword("ascending", ast.Constant(False)))
-    return n
-
-
-def _flip_reverse(n: ast.AST) -> ast.AST:
-    assert isinstance(n, ast.Call)
-    for keyword in n.keywords:
-        if keyword.arg == "reverse":
-            keyword.value = ast.UnaryOp(ast.Not(), keyword.value)
-            return n
-    n.keywords.append(ast.keyword("reverse", ast.Constant(True)))
-    return n
+def _flip_keyword(name: str, flipped: bool) -> Callable[[ast.AST], ast.AST]:
+    """A mutation that negates the call's boolean keyword ``name``, or adds it as ``flipped``
+    (the opposite of its default): ``ascending`` of sort_values, ``reverse`` of sorted."""
+    def flip(n: ast.AST) -> ast.AST:
+        assert isinstance(n, ast.Call)
+        for keyword in n.keywords:
+            if keyword.arg == name:
+                keyword.value = ast.UnaryOp(ast.Not(), keyword.value)
+                return n
+        n.keywords.append(ast.keyword(name, ast.Constant(flipped)))
+        return n
+    return flip
 
 
 def _is_filter(node: ast.AST) -> bool:
