@@ -101,6 +101,8 @@ def test_a_module_added_to_the_programme_later_fails_until_it_has_its_kit(repo_c
      "role_play.roles[0]: 'interests' is a required property"),
     (lambda d: d["printouts"][0].update(dataset="emigrant_stocks"),
      "printouts[0].dataset: 'emigrant_stocks' is not one of the module's datasets"),
+    (lambda d: [p.pop("chart", None) for p in d["printouts"]],
+     "printouts: none has a chart; a class without computers needs at least one figure"),
 ])
 def test_facilitation_that_disagrees_with_its_module_is_refused_naming_the_field(
         repo_copy, change, field):

@@ -43,7 +43,7 @@ AUTOGRADED_POINTS = float(yaml.safe_load(
     (REPO / "modules" / MODULE / "module.yml").read_text())["points"]["autograded"])
 TIMEOUT = 60  # seconds for any one HTTP request or wait; the whole test stays under 5 minutes
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hosted-class")]
 
 
 def _missing_prerequisite() -> str | None:

@@ -365,15 +365,26 @@ def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
                edition: str = "learner") -> Path:
     """Generate and build the book (warnings as errors); return the path of its index.html."""
+    from filelock import FileLock
+
     from academy.course_core import course_layout
-    from academy.paths import ensure_interpreter_bin_on_path
 
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)
     build_root = curriculum.root / "book" / "_build" / edition
+    build_root.mkdir(parents=True, exist_ok=True)
+    # Sphinx cannot share an output folder: a second build of the same edition (another
+    # terminal, another test worker) waits for the first instead of corrupting it.
+    with FileLock(build_root / ".build.lock"):
+        return _build_locked(curriculum, layout.release, build_root, edition)
+
+
+def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, edition: str) -> Path:
+    from academy.paths import ensure_interpreter_bin_on_path
+
     toc_file = build_root / "src" / "_toc.yml"
     toc_before = toc_file.read_bytes() if toc_file.is_file() else b""
-    sources = generate_book_sources(curriculum, layout.release, build_root / "src", edition)
+    sources = generate_book_sources(curriculum, release, build_root / "src", edition)
     ensure_interpreter_bin_on_path()
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet",

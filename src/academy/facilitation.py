@@ -322,6 +322,9 @@ def check_facilitation(facilitation: Facilitation, path: Path) -> list[str]:
         if printout.dataset not in module.datasets:
             problems.append(f"{path}: printouts[{i}].dataset: '{printout.dataset}' is not one "
                             f"of the module's datasets ({', '.join(module.datasets)})")
+    if facilitation.printouts and not any(p.chart_value for p in facilitation.printouts):
+        problems.append(f"{path}: printouts: none has a chart; a class without computers needs "
+                        "at least one figure (add `chart: {label: [...], value: ..., axis: ...}`)")
     return problems
 
 

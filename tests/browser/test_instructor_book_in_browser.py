@@ -10,7 +10,7 @@ import pytest
 
 from browser.browser_support import local_target, new_context
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("released-course")]
 
 SERIOUS = {"serious", "critical"}
 REMOVE_CARDS = "document.querySelectorAll('.role-card').forEach(card => card.remove())"
