@@ -101,6 +101,32 @@ def validate() -> None:
     click.echo(f"OK: {len(curriculum.modules)} modules, data package valid.")
 
 
+@main.group(help="Create new curriculum material from the project's templates.")
+def new() -> None:
+    pass
+
+
+@new.command(name="module", help="Create module ID (lowercase letters, digits, underscores): its "
+                                 "module.yml, a notebook with five template exercises, their "
+                                 "wrong answers and a facilitation kit, all marked TODO, and its "
+                                 "line in curriculum/programme.yml. It passes every check from "
+                                 "the start; nothing existing is overwritten.")
+@click.argument("module_id", metavar="ID")
+@click.option("--title", default=None, help="The module's title (default: the id in words).")
+@click.option("--week", type=int, default=None,
+              help="Its week in the programme (default: the week after the last module's).")
+def new_module_command(module_id: str, title: str | None, week: int | None) -> None:
+    from academy.paths import project_root
+    from academy.scaffold import new_module
+
+    root = project_root()
+    for path in new_module(root, module_id, title=title, week=week):
+        click.echo(f"{'changed' if path.name == 'programme.yml' else 'created'}: "
+                   f"{path.relative_to(root)}")
+    click.echo(f"Next: replace every TODO, then run `academy validate` and "
+               f"`academy audit {module_id}` (CONTRIBUTING.md, \"Add a module\").")
+
+
 @main.group(help="Curated datasets and their upstream sources.")
 def data() -> None:
     pass
