@@ -78,14 +78,16 @@ def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
     return notebook
 
 
-def run_round_trip(module: Module, course: Path) -> RoundTrip:
-    """Release ``module``; submit reference, blank and wrong versions; autograde with nbgrader."""
+def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip:
+    """Release ``module`` of the repository at ``root``; submit reference, blank and wrong
+    versions; autograde with nbgrader. (For a ``root`` other than REPO, set $ACADEMY_ROOT to it so
+    that nbgrader's kernels load that curriculum.)"""
     from academy.course_core import course_layout, nbgrader_api
     from academy.gradebook import notebook_scores, register_students
     from academy.release import release_module
 
-    release_module(module.id, root=REPO, course=course)
-    layout = course_layout(REPO, course)
+    release_module(module.id, root=root, course=course)
+    layout = course_layout(root, course)
     notebook = module.notebooks[0]
     source = module.notebook_path(notebook)
     students: dict[str, Any] = {
