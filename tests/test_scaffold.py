@@ -196,6 +196,16 @@ def test_a_week_outside_the_programme_is_refused(repo_copy):
     assert _snapshot(repo_copy) == before
 
 
+def test_a_programme_not_listed_one_module_per_line_is_refused_and_left_alone(repo_copy):
+    path = repo_copy / "curriculum" / "programme.yml"
+    programme = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump(programme, sort_keys=False))  # block style, comments gone
+    before = _snapshot(repo_copy)
+    with pytest.raises(ScaffoldError, match="add `- {id: climate_mobility, week: 5}` by hand"):
+        new_module(repo_copy, MODULE)
+    assert _snapshot(repo_copy) == before
+
+
 def test_cli_new_module_prints_the_files_it_created(repo_copy, monkeypatch):
     monkeypatch.setenv("ACADEMY_ROOT", str(repo_copy))
     result = CliRunner().invoke(main, ["new", "module", MODULE, "--title", "Climate and mobility",

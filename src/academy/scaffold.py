@@ -258,4 +258,4 @@ def _rendered_file(name: str, values: dict[str, str]) -> str:
     for cell in notebook.cells:
         cell.source = render(cell.source, values)
     notebook.metadata["title"] = render(notebook.metadata.get("title", ""), values)
-    return str(nbformat.writes(notebook))
+    return str(nbformat.writes(notebook)) + "\n"  # as nbformat.write ends a file
