@@ -67,6 +67,23 @@ def wrong_answers(module: Module) -> list[dict[str, str]]:
     return entries
 
 
+def one_wrong_answer_per_exercise(module: Module) -> list[tuple[int, dict[str, str]]]:
+    """The first wrong answer listed for each exercise, with its index in wrong_answers.yml.
+
+    Real nbgrader grades these in the round trips (one submission each, about 10 s apiece);
+    every wrong answer is scored the way plain nbgrader scores it by the exercise audit
+    (tests/test_audit.py), whose scores are checked against real grading in
+    tests/grading/test_audit_agrees_with_grade.py.
+    """
+    seen: set[str] = set()
+    chosen: list[tuple[int, dict[str, str]]] = []
+    for i, wrong in enumerate(wrong_answers(module)):
+        if wrong["tests"] not in seen:
+            seen.add(wrong["tests"])
+            chosen.append((i, wrong))
+    return chosen
+
+
 def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
     notebook = nbformat.read(source, as_version=4)
     found = False
@@ -79,9 +96,9 @@ def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
 
 
 def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip:
-    """Release ``module`` of the repository at ``root``; submit reference, blank and wrong
-    versions; autograde with nbgrader. (For a ``root`` other than REPO, set $ACADEMY_ROOT to it so
-    that nbgrader's kernels load that curriculum.)"""
+    """Release ``module`` of the repository at ``root``; submit the reference, the blank release
+    and one wrong answer per exercise; autograde with nbgrader. (For a ``root`` other than
+    REPO, set $ACADEMY_ROOT to it so that nbgrader's kernels load that curriculum.)"""
     from academy.course_core import course_layout, nbgrader_api
     from academy.gradebook import notebook_scores, register_students
     from academy.release import release_module
@@ -94,7 +111,7 @@ def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip
         "reference": nbformat.read(source, as_version=4),
         "blank": nbformat.read(layout.release / module.id / f"{notebook}.ipynb", as_version=4),
     }
-    for i, wrong in enumerate(wrong_answers(module)):
+    for i, wrong in one_wrong_answer_per_exercise(module):
         students[f"wrong-{i:02d}"] = with_answer_replaced(source, wrong["answer"], wrong["code"])
     api = nbgrader_api(layout)
     register_students(layout, students)

@@ -16,7 +16,7 @@ import test_notebooks
 from academy.cli import main
 from academy.curriculum import load_curriculum
 from academy.scaffold import DATASET, ScaffoldError, new_module
-from conftest import run_round_trip, wrong_answers
+from conftest import one_wrong_answer_per_exercise, run_round_trip
 
 MODULE = "climate_mobility"
 
@@ -134,7 +134,7 @@ def test_scaffolded_module_round_trips_through_nbgrader(scaffolded, tmp_path):
     trip = run_round_trip(module, tmp_path / "course", root=scaffolded)
     assert trip.autograded_total("reference") == pytest.approx(module.autograded_points) == 10
     assert trip.autograded_total("blank") == 0
-    for i, wrong in enumerate(wrong_answers(module)):
+    for i, wrong in one_wrong_answer_per_exercise(module):
         score, max_score = trip.scores[f"wrong-{i:02d}"][wrong["tests"]]
         assert score <= max_score / 3 + 1e-6, f"wrong answer '{wrong['why']}' earns {score}"
 
