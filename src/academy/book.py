@@ -9,6 +9,7 @@ written under ``book/_build/<edition>/``.
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,16 @@ import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
 from academy.errors import AcademyError
+from academy.i18n import (
+    BOOK_DOMAIN,
+    MODULES_DOMAIN,
+    SOURCE_LANGUAGE,
+    catalogue_path,
+    check_language,
+    locales_dir,
+    translate_notebook,
+    translations,
+)
 from academy.launch import LaunchSettings, launch_links, launch_settings, theme_config
 from academy.pages import (
     HEATMAP_FILE,
@@ -44,6 +55,7 @@ PARTS = {"start": "Start here", "instructors": "For instructors", "reference": "
 ROOT_PAGE = "intro"
 HAND_WRITTEN_BIB = "references.bib"
 GENERATED_BIB = "further-reading.bib"
+LOCALE_DIR = "_locales"  # in the generated sources: the language's book catalogues
 
 
 class BookError(AcademyError, RuntimeError):
@@ -260,8 +272,14 @@ def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
             _write_if_changed(out / relative, page.read_bytes())
 
 
-def write_book_config(config: dict[str, Any], out: Path) -> None:
-    """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts."""
+def write_book_config(config: dict[str, Any], out: Path, language: str = SOURCE_LANGUAGE,
+                      gettext: bool = False) -> None:
+    """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts.
+
+    Another ``language`` sets Sphinx's ``language`` (``<html lang>``, the theme's own strings)
+    and its catalogues (``_locales/``, see ``copy_catalogues``). ``gettext`` is for extracting
+    messages: notebooks are not executed, and the catalogues carry no line numbers.
+    """
     from jupyter_book.config import get_default_sphinx_config
 
     built = theme_config(config)
@@ -278,6 +296,13 @@ def write_book_config(config: dict[str, Any], out: Path) -> None:
     sphinx_config["extensions"].append("academy.book_html")
     # Formulas as MathML, rendered by the browser: no MathJax from a CDN, readable offline.
     sphinx_config.setdefault("html_math_renderer", "mathml")
+    if language != SOURCE_LANGUAGE:
+        sphinx_config["language"] = language
+        sphinx_config["locale_dirs"] = [LOCALE_DIR]
+    if gettext:
+        built["execute"] = {**(built.get("execute") or {}), "execute_notebooks": "off"}
+        sphinx_config["gettext_location"] = False
+        sphinx_config["gettext_uuid"] = False
     sphinx["recursive_update"] = True
     sphinx["config"] = sphinx_config
     built["sphinx"] = sphinx
@@ -318,27 +343,34 @@ def write_bibliography(curriculum: Curriculum, out: Path) -> dict[str, list[str]
     return keys
 
 
-def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, out: Path) -> None:
+def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, out: Path,
+                           language: str = SOURCE_LANGUAGE) -> None:
     """Copy every released (student) notebook into downloads/<module>/ for the download links."""
+    option = "" if language == SOURCE_LANGUAGE else f" --language {language}"
     for module in curriculum.modules:
         for name in module.notebooks:
             released = release_dir / module.id / f"{name}.ipynb"
             if not released.is_file():
                 raise BookError(f"{released}: no student version; run "
-                                f"`academy release {module.id}`")
+                                f"`academy release{option} {module.id}`")
             _write_if_changed(out / "downloads" / module.id / f"{name}.ipynb",
                               released.read_bytes())
 
 
 def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, edition: str,
-                          settings: LaunchSettings, keys: dict[str, list[str]]) -> None:
-    """Write one chapter per module: the learner or the instructor version."""
+                          settings: LaunchSettings, keys: dict[str, list[str]],
+                          language: str = SOURCE_LANGUAGE) -> None:
+    """Write one chapter per module: the learner or the instructor version (the learner
+    version comes translated from its release; the instructor's is translated here)."""
     import nbformat
 
     version = _data_version(curriculum)
     for module in curriculum.modules:
         if edition == "instructor":
             page = instructor_page(module, version, settings, keys.get(module.id))
+            if language != SOURCE_LANGUAGE:
+                page = translate_notebook(page, translations(catalogue_path(
+                    curriculum.root, language, MODULES_DOMAIN, module.id)), language)
         else:
             released = release_dir / module.id / f"{module.notebooks[0]}.ipynb"
             page = module_page(module, released, version, settings, keys.get(module.id))
@@ -346,45 +378,81 @@ def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, 
 
 
 def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
-                          edition: str = "learner") -> Path:
-    """Write the book's sources for ``edition`` into ``out``; return ``out``."""
+                          edition: str = "learner", language: str = SOURCE_LANGUAGE,
+                          gettext: bool = False) -> Path:
+    """Write the book's sources for ``edition`` in ``language`` into ``out``; return ``out``.
+
+    ``release_dir`` holds the student versions in that language (``academy release
+    --language``); the pages are translated by Sphinx from the copied catalogues.
+    """
     if edition not in EDITIONS:
         raise BookError(f"Unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_language(language)
     book_dir = curriculum.root / "book"
     config = _read_config(book_dir)
     out.mkdir(parents=True, exist_ok=True)
     copy_hand_written_pages(book_dir, out)
-    write_book_config(config, out)
+    write_book_config(config, out, language, gettext)
+    copy_catalogues(curriculum.root, out, language)
     write_generated_pages(curriculum, out, edition)
     keys = write_bibliography(curriculum, out)
-    copy_learner_notebooks(curriculum, release_dir, out)
-    write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys)
+    copy_learner_notebooks(curriculum, release_dir, out, language)
+    write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys,
+                          language)
     return out
 
 
+def copy_catalogues(root: Path, out: Path, language: str) -> None:
+    """Copy the book's .po files of ``language`` to where Sphinx reads them (``_locales/``);
+    Sphinx compiles them. English has none."""
+    import shutil
+
+    target = out / LOCALE_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    if language == SOURCE_LANGUAGE:
+        return
+    source = locales_dir(root) / language / "LC_MESSAGES" / BOOK_DOMAIN
+    for po in sorted(source.glob("*.po")):
+        _write_if_changed(target / language / "LC_MESSAGES" / po.name, po.read_bytes())
+
+
+def build_dir(root: Path, edition: str, language: str = SOURCE_LANGUAGE) -> Path:
+    """Return where an edition is built: book/_build/<edition>, or <edition>-<language>."""
+    name = edition if language == SOURCE_LANGUAGE else f"{edition}-{language}"
+    return root / "book" / "_build" / name
+
+
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
-               edition: str = "learner") -> Path:
-    """Generate and build the book (warnings as errors); return the path of its index.html."""
+               edition: str = "learner", language: str = SOURCE_LANGUAGE) -> Path:
+    """Generate and build the book (warnings as errors); return the path of its index.html.
+
+    Another ``language`` builds that language's site (``book/_build/<edition>-<language>/``)
+    from its catalogues and its student versions (``academy release --language``).
+    """
     from filelock import FileLock
 
     from academy.course_core import course_layout
+    from academy.release import language_release_dir
 
+    check_language(language)
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)
-    build_root = curriculum.root / "book" / "_build" / edition
+    build_root = build_dir(curriculum.root, edition, language)
     build_root.mkdir(parents=True, exist_ok=True)
     # Sphinx cannot share an output folder: a second build of the same edition (another
     # terminal, another test worker) waits for the first instead of corrupting it.
     with FileLock(build_root / ".build.lock"):
-        return _build_locked(curriculum, layout.release, build_root, edition)
+        return _build_locked(curriculum, language_release_dir(layout.release, language),
+                             build_root, edition, language)
 
 
-def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, edition: str) -> Path:
+def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, edition: str,
+                  language: str = SOURCE_LANGUAGE) -> Path:
     from academy.paths import ensure_interpreter_bin_on_path
 
     toc_file = build_root / "src" / "_toc.yml"
     toc_before = toc_file.read_bytes() if toc_file.is_file() else b""
-    sources = generate_book_sources(curriculum, release, build_root / "src", edition)
+    sources = generate_book_sources(curriculum, release, build_root / "src", edition, language)
     ensure_interpreter_bin_on_path()
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet",
@@ -396,7 +464,98 @@ def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, editi
     result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():
-        raise BookError(f"The {edition} book did not build:\n{result.stdout[-6000:]}\n"
+        edition_name = edition if language == SOURCE_LANGUAGE else f"{edition} ({language})"
+        raise BookError(f"The {edition_name} book did not build:\n{result.stdout[-6000:]}\n"
                         f"{result.stderr[-6000:]}")
     return index
 
+
+
+# Pages whose text is not translated from the book's catalogues: the module chapters come
+# translated from the notebooks' catalogues, and the facilitator's pages are instructors' only.
+NOT_EXTRACTED = ("modules", "facilitation")
+
+
+def extract_book_templates(*, root: Path | None = None, course: Path | str | None = None) -> list[
+        Path]:
+    """Extract the book's messages with Sphinx's gettext builder into
+    ``locales/templates/book/<page>.pot`` (one per page; notebooks are not executed); return the
+    templates written. Needs the English release (for the module chapters' sources)."""
+    import shutil
+
+    from academy.course_core import course_layout
+    from academy.i18n import templates_dir
+    from academy.paths import ensure_interpreter_bin_on_path
+
+    curriculum = load_curriculum(root)
+    layout = course_layout(curriculum.root, course)
+    build_root = curriculum.root / "book" / "_build" / "gettext"
+    sources = generate_book_sources(curriculum, layout.release, build_root / "src", "learner",
+                                    gettext=True)
+    ensure_interpreter_bin_on_path()
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
+               "--builder", "custom", "--custom-builder", "gettext", "--all", "--quiet",
+               "--path-output", str(build_root)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
+    extracted = build_root / "_build" / "gettext"
+    if result.returncode != 0 or not extracted.is_dir():
+        raise BookError(f"The book's messages could not be extracted:\n"
+                        f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    target = templates_dir(curriculum.root) / BOOK_DOMAIN
+    shutil.rmtree(target, ignore_errors=True)
+    written = []
+    for pot in sorted(extracted.glob("*.pot")):
+        if pot.stem in NOT_EXTRACTED:
+            continue
+        text = re.sub(r'"POT-Creation-Date: [^"]*\\n"\n', "", pot.read_text(encoding="utf-8"))
+        _write_if_changed(target / pot.name, text.encode())
+        written.append(target / pot.name)
+    return written
+
+
+SWITCHER_CSS = """
+.academy-languages ul { list-style: none; display: flex; gap: 1em; margin: 0 0 1em; padding: 0;
+  justify-content: flex-end; font-size: 0.9em; }
+.academy-languages [aria-current] { font-weight: bold; }
+"""
+
+
+def assemble_site(*, root: Path | None = None, edition: str = "learner",
+                  languages: list[str] | None = None) -> Path:
+    """Put the built languages of an edition into one site, ``book/_build/<edition>-site/``:
+    English at its root, each other language in its own folder, every page with a language
+    switcher to the same page in the other languages. Return the English index.html.
+
+    ``languages`` defaults to every language whose site is built; English must be built.
+    """
+    import shutil
+
+    from academy.i18n import LANGUAGES, add_language_switcher, site_path
+
+    curriculum_root = load_curriculum(root).root
+    wanted = [SOURCE_LANGUAGE, *[lang for lang in (languages or LANGUAGES)
+                                  if lang != SOURCE_LANGUAGE]]
+    html = {lang: build_dir(curriculum_root, edition, lang) / "_build" / "html" for lang in wanted}
+    missing = [lang for lang, folder in html.items() if not (folder / "index.html").is_file()]
+    if SOURCE_LANGUAGE in missing or (languages and missing):
+        option = {lang: "" if lang == SOURCE_LANGUAGE else f" --language {lang}"
+                  for lang in missing}
+        raise BookError("Build these first: " + "; ".join(
+            f"`academy book --edition {edition}{option[lang]}`" for lang in missing))
+    built = [lang for lang in wanted if lang not in missing]
+    available = {lang: {p.relative_to(html[lang]).as_posix() for p in html[lang].rglob("*.html")}
+                 for lang in built}
+    site = curriculum_root / "book" / "_build" / f"{edition}-site"
+    shutil.rmtree(site, ignore_errors=True)
+    for lang in built:
+        target = site / site_path(lang, "")
+        shutil.copytree(html[lang], target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(*[lng for lng in built if lng != lang]))
+        for page in sorted(available[lang]):
+            path = target / page
+            path.write_text(add_language_switcher(path.read_text(encoding="utf-8"), page, lang,
+                                                  available), encoding="utf-8")
+        css = target / "_static" / "academy.css"
+        if css.is_file():
+            css.write_text(css.read_text(encoding="utf-8") + SWITCHER_CSS, encoding="utf-8")
+    return site / "index.html"
