@@ -323,29 +323,43 @@ class ShareReport:
         return rows
 
 
-def translated_share(root: Path, language: str) -> ShareReport:
-    """Return the translated share of every template's messages in ``language``.
+def _count(share: Share, messages: Iterable[str], done: dict[str, str]) -> Share:
+    for message in messages:
+        words = len(message.split())
+        share.messages += 1
+        share.words += words
+        if message in done:
+            share.translated += 1
+            share.translated_words += words
+    return share
 
-    The denominator is the template (what there is to translate), so a missing .po file counts
-    as 0% and an obsolete translation counts for nothing.
+
+def translated_share(root: Path, language: str) -> ShareReport:
+    """Return the translated share of ``language``: each module of the programme (its source
+    notebooks' Markdown, read now, so a new or edited module counts at once) and each book page
+    (its extracted template, ``academy translate extract``).
+
+    The denominator is what there is to translate, so a missing .po file counts as 0% and an
+    obsolete translation counts for nothing.
     """
+    import nbformat
+
+    from academy.curriculum import load_curriculum
+
     check_language(language)
+    curriculum = load_curriculum(root)
     report = ShareReport(language)
-    for template in sorted(templates_dir(root).rglob("*.pot")):
-        domain = template.parent.relative_to(templates_dir(root)).as_posix()
-        name = template.stem
-        done = translations(catalogue_path(root, language, domain, name))
-        share = Share(domain, name)
-        for message in read_catalog(template):
-            if not message.id or not isinstance(message.id, str):
-                continue
-            words = len(message.id.split())
-            share.messages += 1
-            share.words += words
-            if message.id in done:
-                share.translated += 1
-                share.translated_words += words
-        report.shares.append(share)
+    for module in curriculum.modules:
+        done = translations(catalogue_path(curriculum.root, language, MODULES_DOMAIN, module.id))
+        messages = [m for name in module.notebooks for _, m in notebook_messages(
+            nbformat.read(module.notebook_path(name), as_version=4))]
+        report.shares.append(_count(Share(MODULES_DOMAIN, module.id), dict.fromkeys(messages),
+                                    done))
+    for template in sorted((templates_dir(curriculum.root) / BOOK_DOMAIN).glob("*.pot")):
+        done = translations(catalogue_path(curriculum.root, language, BOOK_DOMAIN,
+                                           template.stem))
+        messages = [str(m.id) for m in read_catalog(template) if m.id and isinstance(m.id, str)]
+        report.shares.append(_count(Share(BOOK_DOMAIN, template.stem), messages, done))
     return report
 
 
