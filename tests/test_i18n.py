@@ -27,12 +27,14 @@ from academy.i18n import (
 )
 from conftest import REPO
 
-# The share of learner-facing module text (the Markdown of every module in the programme) that
-# each language must have translated. Why this number: issue 17 translates the modules one at a
-# time; so far only the on-ramp, working_with_data, is translated in full (about a quarter of the
-# programme's words), and the floor keeps that from slipping. Raise it as each module is
-# translated; at 1.0 every module in the programme is translated (the issue's goal).
-LEARNER_TEXT_SHARE_FLOOR = 0.25
+# The share of learner-facing module text (the Markdown of every module in the programme, in
+# words) that each language must have translated. Why this number: issue 17 translates the
+# modules one at a time, and so far only the on-ramp, working_with_data, is translated in full:
+# about a fifth of the programme's words with five modules, about a seventh once the two modules
+# being merged (triple_win, local_development) join the programme. 0.10 keeps that work counted
+# without failing when a module is added. Raise it as each module is translated; at 1.0 every
+# module in the programme is translated (the issue's goal).
+LEARNER_TEXT_SHARE_FLOOR = 0.10
 # The modules translated in full: their learner text must stay at 100% in every language.
 TRANSLATED_MODULES = ["working_with_data"]
 # The book pages translated in full.
@@ -149,19 +151,39 @@ def _without_code(text: str) -> str:
     return re.sub(r"\]\([^)]*\)", "]", text)
 
 
+def glossary_problems(pairs, terms, language):
+    """Return the (English, translation) pairs whose English uses a glossary term that the
+    translation does not use (in any accepted form)."""
+    problems = []
+    for english, translated in pairs:
+        english, translated = _without_code(english), _without_code(translated)
+        for term in terms:
+            if re.search(term["en"], english, re.IGNORECASE) and not any(
+                    re.search(t, translated, re.IGNORECASE) for t in term[language]):
+                problems.append(f"[{language}] '{term['en']}' → {term[language][0]}: "
+                                f"{translated[:80]}")
+    return problems
+
+
+def test_glossary_check_finds_a_term_translated_otherwise(repo_root):
+    terms = _glossary(repo_root)["terms"]
+    good = [("Remittances to low- and middle-income countries fell.",
+             "Las remesas a los países de ingreso bajo y mediano cayeron.")]
+    bad = [("Remittances fell.", "Los envíos de dinero cayeron."),
+           ("Return migration is rising.", "El regreso de migrantes aumenta.")]
+    assert glossary_problems(good, terms, "es") == []
+    assert len(glossary_problems(bad, terms, "es")) == 2
+    assert glossary_problems([("See `remittances_usd_m`.", "Vea `remittances_usd_m`.")],
+                             terms, "es") == []  # names in code are not prose
+
+
 def test_translations_use_the_glossary_terms(repo_root):
     terms = _glossary(repo_root)["terms"]
     problems = []
     for language, path in _catalogues(repo_root):
-        for message in read_catalog(path):
-            if not (message.id and message.string) or message.fuzzy:
-                continue
-            english, translated = _without_code(str(message.id)), _without_code(message.string)
-            for term in terms:
-                if re.search(term["en"], english, re.IGNORECASE) and not any(
-                        re.search(t, translated, re.IGNORECASE) for t in term[language]):
-                    problems.append(f"{path.name} [{language}] '{term['en']}' → "
-                                    f"{term[language][0]}: {message.string[:80]}")
+        pairs = [(str(m.id), str(m.string)) for m in read_catalog(path)
+                 if m.id and m.string and not m.fuzzy]
+        problems += [f"{path.name} {p}" for p in glossary_problems(pairs, terms, language)]
     assert problems == []
 
 

@@ -12,6 +12,7 @@ import hashlib
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from academy.i18n import (
     BOOK_DOMAIN,
     MODULES_DOMAIN,
     SOURCE_LANGUAGE,
+    UI_DOMAIN,
     catalogue_path,
     check_language,
     locales_dir,
@@ -119,40 +121,71 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None,
     return {"format": "jb-book", "root": "intro", "parts": [p for p in parts if p["chapters"]]}
 
 
-def _ways_in_markdown(module: Module, settings: LaunchSettings) -> str:
+# The book's own interface strings (the generated parts of module chapters, the theme settings
+# that _config.yml gives in English); translated from locales/<lang>/LC_MESSAGES/ui/book.po.
+UI_MESSAGES = (
+    "Search this book...",
+    "Work on this module",
+    "Download the learner notebook",
+    "open it in JupyterLab together with the course toolkit and data (see the "
+    "[learner guide](../learner-guide.md)), or take it from your class's offline course pack.",
+    "Launch it online:",
+    "Check your answers with the self-check cells, then press **Validate** before you submit.",
+    "References",
+    "Further reading for this module:",
+    "Full entries are in the [bibliography](../bibliography.md).",
+)
+UI_CATALOGUE = "book"
+
+
+def ui_translator(root: Path, language: str) -> Callable[[str], str]:
+    """Return a function that translates the book's interface strings (English fallback)."""
+    done = {} if language == SOURCE_LANGUAGE else translations(
+        catalogue_path(root, language, UI_DOMAIN, UI_CATALOGUE))
+    return lambda text: done.get(text, text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _ways_in_markdown(module: Module, settings: LaunchSettings,
+                      t: Callable[[str], str] = _same) -> str:
     """Return the 'work on this module' box: notebook download and launch links."""
-    downloads = [f"{{download}}`Download the learner notebook {nb}.ipynb "
+    downloads = [f"{{download}}`{t('Download the learner notebook')} {nb}.ipynb "
                  f"<../downloads/{module.id}/{nb}.ipynb>`" for nb in module.notebooks]
-    lines = [":::{admonition} Work on this module", ":class: tip", "",
-             f"- {' · '.join(downloads)}: open it in JupyterLab together with the course "
-             "toolkit and data (see the [learner guide](../learner-guide.md)), or take it from "
-             "your class's offline course pack."]
+    lines = [f":::{{admonition}} {t('Work on this module')}", ":class: tip", "",
+             f"- {' · '.join(downloads)}: " + t(
+                 "open it in JupyterLab together with the course toolkit and data (see the "
+                 "[learner guide](../learner-guide.md)), or take it from your class's offline "
+                 "course pack.")]
     links = launch_links(settings, f"modules/{module.id}/{module.notebooks[0]}.ipynb")
     if links:
-        lines.append("- Launch it online: " + " · ".join(
+        lines.append(f"- {t('Launch it online:')} " + " · ".join(
             f"[{service}]({url})" for service, url in links) + ".")
-    lines += ["- Check your answers with the self-check cells, then press **Validate** before "
-              "you submit.", ":::"]
+    lines += ["- " + t("Check your answers with the self-check cells, then press **Validate** "
+                       "before you submit."), ":::"]
     return "\n".join(lines)
 
 
-def _references_markdown(keys: list[str]) -> str:
-    return ("## References\n\nFurther reading for this module: "
+def _references_markdown(keys: list[str], t: Callable[[str], str] = _same) -> str:
+    return (f"## {t('References')}\n\n{t('Further reading for this module:')} "
             + "; ".join(f"{{cite:t}}`{k}`" for k in keys)
-            + ". Full entries are in the [bibliography](../bibliography.md).")
+            + ". " + t("Full entries are in the [bibliography](../bibliography.md)."))
 
 
 def _finish_chapter(notebook: Any, module: Module, settings: LaunchSettings,
                     extra_markdown: list[str], data_version: str,
-                    reference_keys: list[str]) -> Any:
+                    reference_keys: list[str], t: Callable[[str], str] = _same) -> Any:
     """Add the ways-in box (and ``extra_markdown``) after the title, references at the end."""
     import nbformat
 
-    cells = [nbformat.v4.new_markdown_cell(_ways_in_markdown(module, settings))]
+    cells = [nbformat.v4.new_markdown_cell(_ways_in_markdown(module, settings, t))]
     cells += [nbformat.v4.new_markdown_cell(text) for text in extra_markdown]
     notebook.cells[1:1] = cells
     if reference_keys:
-        notebook.cells.append(nbformat.v4.new_markdown_cell(_references_markdown(reference_keys)))
+        notebook.cells.append(nbformat.v4.new_markdown_cell(
+            _references_markdown(reference_keys, t)))
     # The execution cache keys on code; this hidden cell ties it to the data and toolkit too.
     version = nbformat.v4.new_code_cell(f"# data and toolkit version {data_version}")
     version.metadata["tags"] = ["remove-cell"]
@@ -165,7 +198,8 @@ def _finish_chapter(notebook: Any, module: Module, settings: LaunchSettings,
 
 def module_page(module: Module, release_notebook: Path, data_version: str,
                 settings: LaunchSettings | None = None,
-                reference_keys: list[str] | None = None) -> Any:
+                reference_keys: list[str] | None = None,
+                t: Callable[[str], str] = _same) -> Any:
     """Return the learner chapter of a module: its released notebook, tagged for the book.
 
     Answer and test cells keep their (empty) code but not their outputs, which are the errors of
@@ -188,7 +222,7 @@ def module_page(module: Module, release_notebook: Path, data_version: str,
             cell.metadata["tags"] = sorted(tags)
         cell.metadata.pop("nbgrader", None)
     return _finish_chapter(notebook, module, settings or LaunchSettings(), [], data_version,
-                           reference_keys or [])
+                           reference_keys or [], t)
 
 
 def instructor_notes_markdown(module: Module) -> str:
@@ -214,7 +248,8 @@ def instructor_notes_markdown(module: Module) -> str:
 
 
 def instructor_page(module: Module, data_version: str, settings: LaunchSettings | None = None,
-                    reference_keys: list[str] | None = None) -> Any:
+                    reference_keys: list[str] | None = None,
+                    t: Callable[[str], str] = _same) -> Any:
     """Return the instructor chapter: the source notebook with solutions, without hidden tests."""
     import nbformat
     from nbgrader.preprocessors import ClearHiddenTests
@@ -234,7 +269,7 @@ def instructor_page(module: Module, data_version: str, settings: LaunchSettings 
         cell.metadata.pop("nbgrader", None)
     return _finish_chapter(notebook, module, settings or LaunchSettings(),
                            [instructor_notes_markdown(module)], data_version,
-                           reference_keys or [])
+                           reference_keys or [], t)
 
 
 def _data_version(curriculum: Curriculum) -> str:
@@ -273,7 +308,7 @@ def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
 
 
 def write_book_config(config: dict[str, Any], out: Path, language: str = SOURCE_LANGUAGE,
-                      gettext: bool = False) -> None:
+                      gettext: bool = False, root: Path | None = None) -> None:
     """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts.
 
     Another ``language`` sets Sphinx's ``language`` (``<html lang>``, the theme's own strings)
@@ -299,6 +334,14 @@ def write_book_config(config: dict[str, Any], out: Path, language: str = SOURCE_
     if language != SOURCE_LANGUAGE:
         sphinx_config["language"] = language
         sphinx_config["locale_dirs"] = [LOCALE_DIR]
+        from academy.paths import project_root
+
+        t = ui_translator(root or project_root(), language)
+        sphinx_config["html_theme_options"] = {
+            **(sphinx_config.get("html_theme_options") or {}),
+            "search_bar_text": t("Search this book...")}
+        if built.get("title"):
+            built["title"] = t(str(built["title"]))
     if gettext:
         built["execute"] = {**(built.get("execute") or {}), "execute_notebooks": "off"}
         sphinx_config["gettext_location"] = False
@@ -365,15 +408,16 @@ def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, 
     import nbformat
 
     version = _data_version(curriculum)
+    t = ui_translator(curriculum.root, language)
     for module in curriculum.modules:
         if edition == "instructor":
-            page = instructor_page(module, version, settings, keys.get(module.id))
+            page = instructor_page(module, version, settings, keys.get(module.id), t)
             if language != SOURCE_LANGUAGE:
                 page = translate_notebook(page, translations(catalogue_path(
                     curriculum.root, language, MODULES_DOMAIN, module.id)), language)
         else:
             released = release_dir / module.id / f"{module.notebooks[0]}.ipynb"
-            page = module_page(module, released, version, settings, keys.get(module.id))
+            page = module_page(module, released, version, settings, keys.get(module.id), t)
         _write_if_changed(out / "modules" / f"{module.id}.ipynb", nbformat.writes(page).encode())
 
 
@@ -392,7 +436,7 @@ def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
     config = _read_config(book_dir)
     out.mkdir(parents=True, exist_ok=True)
     copy_hand_written_pages(book_dir, out)
-    write_book_config(config, out, language, gettext)
+    write_book_config(config, out, language, gettext, curriculum.root)
     copy_catalogues(curriculum.root, out, language)
     write_generated_pages(curriculum, out, edition)
     keys = write_bibliography(curriculum, out)
@@ -469,6 +513,23 @@ def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, editi
                         f"{result.stderr[-6000:]}")
     return index
 
+
+
+def extract_ui_template(*, root: Path | None = None) -> Path:
+    """Write ``locales/templates/ui/book.pot``: the book's title and its interface strings."""
+    from babel.messages.catalog import Catalog
+
+    from academy.i18n import template_path, write_catalog
+
+    curriculum_root = load_curriculum(root).root
+    title = str(_read_config(curriculum_root / "book").get("title") or "")
+    catalog = Catalog(project="Global Classroom: book interface", charset="utf-8", fuzzy=False)
+    for message in [title, *UI_MESSAGES] if title else UI_MESSAGES:
+        catalog.add(message, locations=[("book/_config.yml" if message == title
+                                          else "src/academy/book.py", 0)])
+    path = template_path(curriculum_root, UI_DOMAIN, UI_CATALOGUE)
+    write_catalog(catalog, path)
+    return path
 
 
 # Pages whose text is not translated from the book's catalogues: the module chapters come

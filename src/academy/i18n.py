@@ -33,6 +33,7 @@ LOCALES = "locales"
 TEMPLATES = "templates"
 BOOK_DOMAIN = "book"
 MODULES_DOMAIN = "modules"
+UI_DOMAIN = "ui"  # the book's interface strings that are neither in a page nor in the theme
 
 
 class TranslationError(AcademyError, ValueError):
