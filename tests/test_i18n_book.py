@@ -104,3 +104,21 @@ def test_build_time_and_page_weight_per_language_are_reported(translated_books):
         print(f"\nbook ({language}): built in {seconds:.0f} s; {html / 1e6:.1f} MB of HTML, "
               f"{total / 1e6:.1f} MB in all")
         assert html > 0
+
+
+def test_offline_pack_holds_every_language(translated_books, curriculum, course_dir, tmp_path):
+    from academy.course_core import course_layout
+    from academy.pack import assemble_pack, format_size
+
+    report = assemble_pack(curriculum, course_layout(REPO, course_dir).release,
+                           translated_books["site"], tmp_path / "pack.zip",
+                           languages=list(LANGUAGES))
+    print(f"\nmultilingual pack: {format_size(report.size_bytes)} zipped, {report.files} files")
+    tree = report.tree
+    assert (tree / "book" / "intro.html").is_file()
+    for language in LANGUAGES:
+        assert html_language((tree / "book" / language / "intro.html").read_text()) == language
+        for module in curriculum.modules:
+            assert (tree / "modules" / module.id / language / f"{module.notebooks[0]}.ipynb"
+                    ).is_file()
+        assert f"book/{language}/" in (tree / "START-HERE.md").read_text()

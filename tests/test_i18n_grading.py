@@ -31,7 +31,8 @@ def test_translated_release_earns_exactly_the_english_scores(tmp_path, curriculu
 
     from academy.course_core import course_layout
     from academy.grading.autograde import grade_module
-    from academy.release import language_release_dir, release_module
+    from academy.i18n import language_release_dir
+    from academy.release import release_module
 
     module = curriculum.module(MODULE)
     course = tmp_path / "course"

@@ -476,7 +476,7 @@ def build_book(*, root: Path | None = None, course: Path | str | None = None,
     from filelock import FileLock
 
     from academy.course_core import course_layout
-    from academy.release import language_release_dir
+    from academy.i18n import language_release_dir
 
     check_language(language)
     curriculum = load_curriculum(root)

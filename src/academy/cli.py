@@ -274,15 +274,20 @@ def translate_status(languages: tuple[str, ...]) -> None:
 @click.option("--wheels-for", type=click.Choice(["windows", "macos-arm64", "macos-x86_64",
                                                  "linux-x86_64"]), default=None,
               help="As --wheels, for another kind of computer (Python 3.11).")
+@click.option("--language", "languages", multiple=True, type=click.Choice(["es", "fr"]),
+              help="Add this language's book and notebooks to the learners' pack, with English "
+                   "(repeat for several).")
 @course_dir_option
 def pack(edition: str, output: Path | None, no_build: bool, wheels_here: bool,
-         wheels_for: str | None, course_dir: Path | None) -> None:
+         wheels_for: str | None, languages: tuple[str, ...], course_dir: Path | None) -> None:
     from academy.pack import SIZE_TARGET_BYTES, build_instructor_pack, build_pack, format_size
 
     if wheels_here and wheels_for:
         _fail("Give --wheels (this computer) or --wheels-for PLATFORM, not both.")
     wheels = "here" if wheels_here else wheels_for
 
+    if edition == "instructor" and languages:
+        _fail("--language is for the learners' pack, for now.")
     if edition == "instructor":
         if wheels:
             _fail("--wheels is for the learners' pack; the instructor pack holds the book only.")
@@ -290,7 +295,8 @@ def pack(edition: str, output: Path | None, no_build: bool, wheels_here: bool,
         click.echo(f"instructor pack (not for learners): {report.path}")
         click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped")
         return
-    report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
+    report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels,
+                        languages=list(languages) or None)
     click.echo(f"pack: {report.path}")
     click.echo(f"  learner tree (for the launch branch): {report.tree}")
     click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped "

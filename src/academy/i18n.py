@@ -65,6 +65,15 @@ def template_path(root: Path, domain: str, name: str) -> Path:
     return templates_dir(root) / domain / f"{name}.pot"
 
 
+def language_release_dir(release: Path, language: str) -> Path:
+    """Return the folder of a language's student versions: ``release`` for English, else
+    ``release-<language>`` beside it (same module folders, same notebook names)."""
+    check_language(language)
+    if language == SOURCE_LANGUAGE:
+        return release
+    return release.parent / f"{release.name}-{language}"
+
+
 # -- Markdown blocks -------------------------------------------------------------------------
 
 FENCE = re.compile(r"^\s*(```|~~~)")

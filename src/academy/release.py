@@ -13,6 +13,7 @@ from academy.i18n import (
     SOURCE_LANGUAGE,
     catalogue_path,
     check_language,
+    language_release_dir,
     translate_notebook,
     translations,
 )
@@ -49,15 +50,6 @@ def release_module(module_id: str, *, root: Path | None = None,
         return translate_release(curriculum, module.id, out, language_release_dir(
             layout.release, language) / module.id, language)
     return out
-
-
-def language_release_dir(release: Path, language: str) -> Path:
-    """Return the folder of a language's student versions: ``release`` for English, else
-    ``release-<language>`` beside it (same module folders, same notebook names)."""
-    check_language(language)
-    if language == SOURCE_LANGUAGE:
-        return release
-    return release.parent / f"{release.name}-{language}"
 
 
 def translate_release(curriculum: Curriculum, module_id: str, english: Path, out: Path,
