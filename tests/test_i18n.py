@@ -13,6 +13,7 @@ from academy.i18n import (
     LANGUAGES,
     MODULES_DOMAIN,
     SOURCE_LANGUAGE,
+    UI_DOMAIN,
     TranslationError,
     add_language_switcher,
     catalogue_path,
@@ -230,6 +231,7 @@ def test_translated_share_is_reported_and_stays_above_the_floor(repo_root):
             assert report.get(MODULES_DOMAIN, module_id).fraction == 1.0, (language, module_id)
         for page in TRANSLATED_PAGES:
             assert report.get(BOOK_DOMAIN, page).fraction == 1.0, (language, page)
+        assert report.get(UI_DOMAIN, "book").fraction == 1.0, language  # the book's interface
 
 
 def test_share_counts_a_missing_catalogue_as_nothing_translated(repo_copy):

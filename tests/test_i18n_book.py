@@ -51,8 +51,10 @@ def translated_books(released: Path, course_dir: Path, learner_book: Path) -> di
 
 
 def _pages(folder: Path) -> dict[str, Path]:
+    """The pages of one language's part of the site (not the theme's _static/ partials)."""
     return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*.html")
-            if not any(part in LANGUAGES for part in p.relative_to(folder).parts[:1])}
+            if p.relative_to(folder).parts[0] not in LANGUAGES
+            and not p.relative_to(folder).parts[0].startswith("_")}
 
 
 def test_each_language_has_its_lang_attribute_and_translated_text(translated_books):

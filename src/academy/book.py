@@ -574,6 +574,13 @@ def extract_book_templates(*, root: Path | None = None, course: Path | str | Non
     return written
 
 
+def site_pages(html: Path) -> set[str]:
+    """Return the pages of a built site (relative paths), without the theme's and Sphinx's
+    support files (``_static/``, ``_sources/``, ...)."""
+    return {p.relative_to(html).as_posix() for p in html.rglob("*.html")
+            if not p.relative_to(html).parts[0].startswith("_")}
+
+
 SWITCHER_CSS = """
 .academy-languages ul { list-style: none; display: flex; gap: 1em; margin: 0 0 1em; padding: 0;
   justify-content: flex-end; font-size: 0.9em; }
@@ -604,8 +611,7 @@ def assemble_site(*, root: Path | None = None, edition: str = "learner",
         raise BookError("Build these first: " + "; ".join(
             f"`academy book --edition {edition}{option[lang]}`" for lang in missing))
     built = [lang for lang in wanted if lang not in missing]
-    available = {lang: {p.relative_to(html[lang]).as_posix() for p in html[lang].rglob("*.html")}
-                 for lang in built}
+    available = {lang: site_pages(html[lang]) for lang in built}
     site = curriculum_root / "book" / "_build" / f"{edition}-site"
     shutil.rmtree(site, ignore_errors=True)
     for lang in built:

@@ -346,8 +346,8 @@ def _count(share: Share, messages: Iterable[str], done: dict[str, str]) -> Share
 
 def translated_share(root: Path, language: str) -> ShareReport:
     """Return the translated share of ``language``: each module of the programme (its source
-    notebooks' Markdown, read now, so a new or edited module counts at once) and each book page
-    (its extracted template, ``academy translate extract``).
+    notebooks' Markdown, read now, so a new or edited module counts at once), each book page
+    (its extracted template, ``academy translate extract``) and the book's interface strings.
 
     The denominator is what there is to translate, so a missing .po file counts as 0% and an
     obsolete translation counts for nothing.
@@ -365,11 +365,13 @@ def translated_share(root: Path, language: str) -> ShareReport:
             nbformat.read(module.notebook_path(name), as_version=4))]
         report.shares.append(_count(Share(MODULES_DOMAIN, module.id), dict.fromkeys(messages),
                                     done))
-    for template in sorted((templates_dir(curriculum.root) / BOOK_DOMAIN).glob("*.pot")):
-        done = translations(catalogue_path(curriculum.root, language, BOOK_DOMAIN,
-                                           template.stem))
-        messages = [str(m.id) for m in read_catalog(template) if m.id and isinstance(m.id, str)]
-        report.shares.append(_count(Share(BOOK_DOMAIN, template.stem), messages, done))
+    for domain in (BOOK_DOMAIN, UI_DOMAIN):
+        for template in sorted((templates_dir(curriculum.root) / domain).glob("*.pot")):
+            done = translations(catalogue_path(curriculum.root, language, domain,
+                                               template.stem))
+            messages = [str(m.id) for m in read_catalog(template)
+                        if m.id and isinstance(m.id, str)]
+            report.shares.append(_count(Share(domain, template.stem), messages, done))
     return report
 
 
