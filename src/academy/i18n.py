@@ -33,6 +33,7 @@ LOCALES = "locales"
 TEMPLATES = "templates"
 BOOK_DOMAIN = "book"
 MODULES_DOMAIN = "modules"
+PO_WIDTH = 100  # line width of the .po files we and sphinx-intl write (stable diffs)
 UI_DOMAIN = "ui"  # the book's interface strings that are neither in a page nor in the theme
 
 
@@ -243,7 +244,7 @@ def write_catalog(catalog: Any, path: Path) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, omit_header=False, sort_output=False,
+    write_po(buffer, catalog, width=PO_WIDTH, omit_header=False, sort_output=False,
              include_lineno=False)
     text = re.sub(rb'"POT-Creation-Date: [^"]*\\n"\n', b"", buffer.getvalue())
     if not path.is_file() or path.read_bytes() != text:
@@ -280,7 +281,7 @@ def update_catalogues(root: Path, languages: Iterable[str] | None = None) -> lis
     langs = list(languages or LANGUAGES)
     for language in langs:
         check_language(language)
-    update(str(locales_dir(root)), str(templates_dir(root)), tuple(langs))
+    update(str(locales_dir(root)), str(templates_dir(root)), tuple(langs), line_width=PO_WIDTH)
     return sorted(p for lang in langs for p in (locales_dir(root) / lang).rglob("*.po"))
 
 
