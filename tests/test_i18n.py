@@ -147,8 +147,10 @@ def _glossary(repo_root):
 
 
 def _without_code(text: str) -> str:
-    """Drop code spans, link targets and roles: names in code are not prose to translate."""
+    """Drop code spans, string literals in double quotes (the hints quote code and titles),
+    and link targets: names in code are not prose to translate."""
     text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r'"[^"]*"', " ", text)
     return re.sub(r"\]\([^)]*\)", "]", text)
 
 
@@ -247,3 +249,60 @@ def test_share_counts_a_missing_catalogue_as_nothing_translated(repo_copy):
 def test_english_is_the_source_and_not_a_catalogue_language(repo_root):
     assert SOURCE_LANGUAGE not in LANGUAGES
     assert not (repo_root / "locales" / SOURCE_LANGUAGE).exists()
+
+
+CHECK_CELL = '''from academy.checks import Exercise, attempt
+q1 = Exercise("percent-tests", points=2)
+q1.gate("returns a number", attempt(lambda: True), True,
+        hint="percent_of should give back one number with return, such as 2.5: not text like "
+             "'2.5%', and not None (did you forget 'return'?).")
+q1.self_check("5 of 200", attempt(lambda: 0.025), 2.5, tol=1e-9,
+              hint="5 is 2.5 per cent of 200. If you got 0.025, multiply by 100; if you got "
+                   "4000, you divided the whole by the part.")
+q1.check("hidden", 1, 1, hint="never shown")
+'''
+
+
+def test_labels_and_hints_of_the_visible_checks_are_messages():
+    from academy.i18n import check_messages
+
+    messages = check_messages(CHECK_CELL)
+    assert messages[0] == "returns a number"
+    assert messages[1].startswith("percent_of should give back one number")
+    assert messages[2:] == ["5 of 200", "5 is 2.5 per cent of 200. If you got 0.025, multiply "
+                            "by 100; if you got 4000, you divided the whole by the part."]
+    assert check_messages("%matplotlib inline\nx = (") == []  # not Python: nothing
+
+
+@pytest.mark.parametrize("language,expected", [
+    ("en", "5 is 2.5 per cent of 200."), ("es", "5 es el 2,5 por ciento de 200."),
+    ("fr", "5 représente 2,5 pour cent de 200.")])
+def test_self_checks_speak_the_learners_language_and_score_the_same(monkeypatch, tmp_path,
+                                                                    language, expected):
+    from academy.notebook_language import LANGUAGE_FILE, current_language
+
+    monkeypatch.delenv("ACADEMY_LANGUAGE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    if language != SOURCE_LANGUAGE:
+        (tmp_path / LANGUAGE_FILE).write_text(f"{language}\n")  # as a translated release has
+    assert current_language() == language
+    namespace: dict = {}
+    exec(CHECK_CELL, namespace)  # noqa: S102 - the test cell of a notebook
+    with pytest.raises(AssertionError) as failed:
+        namespace["q1"].score()
+    assert expected in str(failed.value)
+    assert "1 self-check(s) failed for percent-tests" in str(failed.value)
+
+    passing = CHECK_CELL.replace("attempt(lambda: 0.025)", "attempt(lambda: 2.5)")
+    exec(passing, namespace)  # noqa: S102
+    score = namespace["q1"].score()
+    assert float(score) == 2.0 and score.graded  # the same points in every language
+    shown = {"en": "5 of 200", "es": "5 de 200", "fr": "5 sur 200"}[language]
+    assert shown in score.passed
+
+
+def test_an_unknown_language_or_a_missing_catalogue_leaves_english(monkeypatch):
+    from academy.notebook_language import translate
+
+    monkeypatch.setenv("ACADEMY_LANGUAGE", "xx")
+    assert translate("5 of 200") == "5 of 200"

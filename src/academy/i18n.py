@@ -184,11 +184,41 @@ def cell_key(cell: Any, index: int) -> str:
     return str(meta.get("grade_id") or cell.get("id") or f"cell-{index}")
 
 
+# The visible checks of a test cell (academy.checks): their label and hint are shown to the
+# learner, translated at run time (academy.notebook_language); the code is never changed.
+VISIBLE_CHECKS = ("gate", "self_check")
+
+
+def check_messages(code: str) -> list[str]:
+    """Return the labels and hints of the visible checks in a code cell, in order (string
+    literals only; a cell that is not plain Python has none)."""
+    import ast
+
+    lines = [line for line in code.split("\n") if not line.lstrip().startswith(("%", "!"))]
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:
+        return []
+    found: list[str] = []
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and isinstance(n.func, ast.Attribute) and n.func.attr in VISIBLE_CHECKS]
+    for call in sorted(calls, key=lambda n: (n.lineno, n.col_offset)):
+        texts = [call.args[0]] if call.args else []
+        texts += [k.value for k in call.keywords if k.arg in ("label", "hint")]
+        found += [fold(t.value) for t in texts
+                  if isinstance(t, ast.Constant) and isinstance(t.value, str) and t.value.strip()]
+    return found
+
+
 def notebook_messages(notebook: Any) -> Iterator[tuple[str, str]]:
-    """Yield (cell key, message) for every translatable block of the notebook, in order."""
+    """Yield (cell key, message) for every translatable text of the notebook, in order: the
+    blocks of its Markdown cells and the labels and hints of its self-checks."""
     for index, cell in enumerate(notebook.cells):
         if is_translatable_cell(cell):
             for message in markdown_messages(_source(cell)):
+                yield cell_key(cell, index), message
+        elif cell.get("cell_type") == "code":
+            for message in check_messages(_source(cell)):
                 yield cell_key(cell, index), message
 
 

@@ -183,6 +183,7 @@ def copy_translated_notebooks(curriculum: Curriculum, release_dir: Path, tree: P
     """Copy each module's notebooks in ``language`` into ``tree/modules/<id>/<language>/``
     (same file names as in English, so a learner hands in the same file in any language)."""
     from academy.i18n import language_release_dir
+    from academy.notebook_language import LANGUAGE_FILE
 
     translated = language_release_dir(release_dir, language)
     for module in curriculum.modules:
@@ -194,6 +195,9 @@ def copy_translated_notebooks(curriculum: Curriculum, release_dir: Path, tree: P
             target = tree / "modules" / module.id / language / f"{name}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, target)
+        marker = translated / module.id / LANGUAGE_FILE
+        if marker.is_file():
+            shutil.copy2(marker, tree / "modules" / module.id / language / LANGUAGE_FILE)
 
 
 def write_start_here(tree: Path, languages: list[str] | None = None) -> None:

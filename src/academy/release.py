@@ -17,6 +17,7 @@ from academy.i18n import (
     translate_notebook,
     translations,
 )
+from academy.notebook_language import LANGUAGE_FILE
 
 
 class ReleaseError(AcademyError, RuntimeError):
@@ -74,6 +75,8 @@ def translate_release(curriculum: Curriculum, module_id: str, english: Path, out
         path = out / f"{name}.ipynb"
         notebook = nbformat.read(path, as_version=4)
         nbformat.write(translate_notebook(notebook, catalogue, language), path)
+    # the self-checks read it to show their labels and hints in this language
+    (out / LANGUAGE_FILE).write_text(f"{language}\n", encoding="utf-8")
     return out
 
 
