@@ -32,6 +32,7 @@ def test_translated_release_earns_exactly_the_english_scores(tmp_path, curriculu
     from academy.course_core import course_layout
     from academy.grading.autograde import grade_module
     from academy.i18n import language_release_dir
+    from academy.notebook_language import LANGUAGE_FILE
     from academy.release import release_module
 
     module = curriculum.module(MODULE)
@@ -40,6 +41,7 @@ def test_translated_release_earns_exactly_the_english_scores(tmp_path, curriculu
     translated_dir = release_module(MODULE, root=REPO, course=course, language=language)
     layout = course_layout(REPO, course)
     assert translated_dir == language_release_dir(layout.release, language) / MODULE
+    assert (translated_dir / LANGUAGE_FILE).read_text().strip() == language  # for the hints
     name = f"{module.notebooks[0]}.ipynb"
     english = json.loads((english_dir / name).read_text())
     translated = json.loads((translated_dir / name).read_text())

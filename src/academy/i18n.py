@@ -8,10 +8,12 @@ repository, in the layout that Sphinx and ``sphinx-intl`` use::
     locales/<lang>/LC_MESSAGES/book/<page>.po     translated by us, merged with ``sphinx-intl``
     locales/<lang>/LC_MESSAGES/modules/<module>.po
 
-A notebook message is one block of a Markdown cell: a heading, a paragraph, one list item or one
-table row. Its key is its English text (whitespace folded), as in Sphinx's catalogues, so a
-catalogue survives edits elsewhere in the notebook; an edited block becomes a new, untranslated
-message and falls back to English. The graded cells and the learners' answer cells are never
+A notebook message is one block of a Markdown cell (a heading, a paragraph, one list item or one
+table row), or the label or hint of a visible self-check (shown translated at run time by
+``academy.notebook_language``; the test cells themselves never change). Its key is its
+English text (whitespace folded), as in Sphinx's catalogues, so a catalogue survives edits
+elsewhere in the notebook; an edited block becomes a new, untranslated message and falls back to
+English. The graded cells and the learners' answer cells are never
 translated, so every language's release is graded by the same gradebook.
 """
 
