@@ -19,7 +19,6 @@ from academy.i18n import (
     catalogue_path,
     check_language,
     markdown_messages,
-    notebook_messages,
     read_catalog,
     translate_markdown,
     translate_notebook,
@@ -122,10 +121,13 @@ def test_a_translated_notebook_keeps_every_code_answer_and_graded_cell(curriculu
 @pytest.mark.parametrize("language", list(LANGUAGES))
 @pytest.mark.parametrize("module_id", TRANSLATED_MODULES)
 def test_a_translated_module_has_no_english_markdown_left(curriculum, language, module_id):
+    from academy.i18n import module_messages
+
     module = curriculum.module(module_id)
     done = translations(catalogue_path(curriculum.root, language, MODULES_DOMAIN, module.id))
-    notebook = nbformat.read(module.notebook_path(), as_version=4)
-    missing = [m for _, m in notebook_messages(notebook) if m not in done]
+    messages = module_messages(module)  # the notebooks' text, self-checks and module.yml text
+    assert len(messages) > 150
+    missing = [m for _, m in messages if m not in done]
     assert missing == [], f"{len(missing)} untranslated, e.g. {missing[:3]}"
 
 
@@ -306,3 +308,38 @@ def test_an_unknown_language_or_a_missing_catalogue_leaves_english(monkeypatch):
 
     monkeypatch.setenv("ACADEMY_LANGUAGE", "xx")
     assert translate("5 of 200") == "5 of 200"
+
+
+def test_gcm_titles_are_translated_only_with_verified_official_titles(repo_root, curriculum):
+    objectives = _glossary(repo_root)["gcm"]["objectives"]
+    for language in LANGUAGES:
+        done = translations(catalogue_path(repo_root, language, "ui", "notebook"))
+        for objective in objectives:
+            english = curriculum.gcm_objectives[objective["number"]]
+            if objective["status"] == "verified":
+                assert done[english] == " ".join(objective[language].split()), objective
+            else:
+                assert english not in done, objective  # stays English until verified
+
+
+@pytest.mark.parametrize("language,questions,objective_1", [
+    ("es", "### Preguntas", "Recopilar y utilizar datos exactos y desglosados"),
+    ("fr", "### Questions", "Collecter et utiliser des données précises et ventilées")])
+def test_module_header_and_rubric_speak_the_learners_language(curriculum, language, questions,
+                                                              objective_1):
+    from functools import partial
+
+    from academy.notebook import header_markdown, rubric_markdown
+    from academy.notebook_language import translate
+
+    module = curriculum.module("working_with_data")
+    t = partial(translate, language=language)
+    header = header_markdown(curriculum, module, t)
+    assert questions in header and objective_1 in header
+    assert module.questions[0] not in header and module.objectives[0] not in header
+    assert "17.18" in header  # the SDG target's number stays; its title is English for now
+    rubric = rubric_markdown(module, t)
+    assert module.rubric.criteria[0].name not in rubric
+    assert "| 2 |" in rubric  # the points are the same
+    english = header_markdown(curriculum, module)
+    assert english.startswith("**Level:** introductory")

@@ -9,6 +9,7 @@ written under ``book/_build/<edition>/``.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -408,6 +409,11 @@ def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, 
     import nbformat
 
     version = _data_version(curriculum)
+    if language != SOURCE_LANGUAGE:  # executed outputs show the catalogues' text: tie them
+        digest = hashlib.sha256()
+        for po in sorted((locales_dir(curriculum.root) / language).rglob("*.po")):
+            digest.update(po.read_bytes())
+        version = f"{version}-{language}-{digest.hexdigest()[:12]}"
     t = ui_translator(curriculum.root, language)
     for module in curriculum.modules:
         if edition == "instructor":
@@ -505,7 +511,10 @@ def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, editi
         # Sphinx rewrites only changed pages, so every other page would keep the old
         # navigation; executed notebooks still come from the execution cache.
         command.append("--all")
-    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
+    # the notebooks run in the book's language: their self-checks and headers speak it
+    env = None if language == SOURCE_LANGUAGE else {**os.environ, "ACADEMY_LANGUAGE": language}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root,
+                            env=env)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():
         edition_name = edition if language == SOURCE_LANGUAGE else f"{edition} ({language})"
@@ -528,6 +537,30 @@ def extract_ui_template(*, root: Path | None = None) -> Path:
         catalog.add(message, locations=[("book/_config.yml" if message == title
                                           else "src/academy/book.py", 0)])
     path = template_path(curriculum_root, UI_DOMAIN, UI_CATALOGUE)
+    write_catalog(catalog, path)
+    return path
+
+
+def extract_notebook_ui_template(*, root: Path | None = None) -> Path:
+    """Write ``locales/templates/ui/notebook.pot``: the fixed sentences of the notebooks' display
+    helpers and the GCM objectives' and SDG targets' titles they show (a GCM title is
+    translated only with its official title, from locales/glossary.yml when verified)."""
+    from babel.messages.catalog import Catalog
+
+    from academy.i18n import template_path, write_catalog
+    from academy.notebook import NOTEBOOK_MESSAGES
+
+    curriculum = load_curriculum(root)
+    catalog = Catalog(project="Global Classroom: notebook interface", charset="utf-8",
+                      fuzzy=False)
+    for message in NOTEBOOK_MESSAGES:
+        catalog.add(message, locations=[("src/academy/notebook.py", 0)])
+    for number, title in curriculum.gcm_objectives.items():
+        catalog.add(title, locations=[(f"curriculum/gcm_objectives.yml#{number}", 0)])
+    for target, title in curriculum.sdg_targets.items():
+        if catalog.get(title) is None:
+            catalog.add(title, locations=[(f"curriculum/sdg_targets.yml#{target}", 0)])
+    path = template_path(curriculum.root, UI_DOMAIN, "notebook")
     write_catalog(catalog, path)
     return path
 

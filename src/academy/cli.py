@@ -223,10 +223,15 @@ def translate() -> None:
                                         "need the English release).")
 @course_dir_option
 def translate_extract(course_dir: Path | None) -> None:
-    from academy.book import extract_book_templates, extract_ui_template
+    from academy.book import (
+        extract_book_templates,
+        extract_notebook_ui_template,
+        extract_ui_template,
+    )
     from academy.i18n import extract_notebook_templates
 
     for path in [*extract_notebook_templates(), extract_ui_template(),
+                 extract_notebook_ui_template(),
                  *extract_book_templates(course=course_dir)]:
         click.echo(f"template: {path}")
 

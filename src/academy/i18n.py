@@ -252,19 +252,47 @@ def translate_notebook(notebook: Any, translations: dict[str, str],
 
 # -- Catalogues ----------------------------------------------------------------------------
 
-def notebook_template(notebooks: Iterable[tuple[str, Any]], project: str) -> Any:
-    """Return a babel Catalog (the .pot) of the messages of ``notebooks`` ((file name, nb))."""
+def metadata_messages(module: Any) -> Iterator[tuple[str, str]]:
+    """Yield (field, message) for the text of module.yml that the notebook shows its learners
+    (show_header, show_rubric, show_key_points): questions, objectives, key points, rubric."""
+    for field_name in ("questions", "objectives", "keypoints"):
+        for text in getattr(module, field_name):
+            yield field_name, fold(text)
+    for criterion in module.rubric.criteria:
+        yield "rubric", fold(criterion.name)
+        yield "rubric", fold(criterion.description)
+        for level in criterion.levels:
+            yield "rubric", fold(level.label)
+            yield "rubric", fold(level.descriptor)
+
+
+def module_messages(module: Any) -> list[tuple[str, str]]:
+    """Return (location, message) for everything a module shows its learners: its notebooks'
+    text and self-checks, then its module.yml text."""
+    import nbformat
+
+    found = [(f"{name}.ipynb#{key}", message) for name in module.notebooks
+             for key, message in notebook_messages(
+                 nbformat.read(module.notebook_path(name), as_version=4))]
+    return found + [(f"module.yml#{key}", message) for key, message in metadata_messages(module)]
+
+
+def notebook_template(notebooks: Iterable[tuple[str, Any]], project: str,
+                      extra: Iterable[tuple[str, str]] = ()) -> Any:
+    """Return a babel Catalog (the .pot) of the messages of ``notebooks`` ((file name, nb))
+    and of ``extra`` ((location, message))."""
     from babel.messages.catalog import Catalog
 
     catalog = Catalog(project=project, charset="utf-8", fuzzy=False)
-    for filename, notebook in notebooks:
-        for key, message in notebook_messages(notebook):
-            existing = catalog.get(message)
-            location = (f"{filename}#{key}", 0)
-            if existing is None:
-                catalog.add(message, locations=[location])
-            elif location not in existing.locations:
-                existing.locations.append(location)
+    pairs = [(f"{filename}#{key}", message) for filename, notebook in notebooks
+             for key, message in notebook_messages(notebook)]
+    for where, message in [*pairs, *extra]:
+        existing = catalog.get(message)
+        location = (where, 0)
+        if existing is None:
+            catalog.add(message, locations=[location])
+        elif location not in existing.locations:
+            existing.locations.append(location)
     return catalog
 
 
@@ -385,7 +413,6 @@ def translated_share(root: Path, language: str) -> ShareReport:
     The denominator is what there is to translate, so a missing .po file counts as 0% and an
     obsolete translation counts for nothing.
     """
-    import nbformat
 
     from academy.curriculum import load_curriculum
 
@@ -394,8 +421,7 @@ def translated_share(root: Path, language: str) -> ShareReport:
     report = ShareReport(language)
     for module in curriculum.modules:
         done = translations(catalogue_path(curriculum.root, language, MODULES_DOMAIN, module.id))
-        messages = [m for name in module.notebooks for _, m in notebook_messages(
-            nbformat.read(module.notebook_path(name), as_version=4))]
+        messages = [message for _, message in module_messages(module)]
         report.shares.append(_count(Share(MODULES_DOMAIN, module.id), dict.fromkeys(messages),
                                     done))
     for domain in (BOOK_DOMAIN, UI_DOMAIN):
@@ -422,7 +448,9 @@ def extract_notebook_templates(root: Path | None = None) -> list[Path]:
     for module in curriculum.modules:
         notebooks = [(f"{name}.ipynb", nbformat.read(module.notebook_path(name), as_version=4))
                      for name in module.notebooks]
-        catalog = notebook_template(notebooks, f"Global Classroom: {module.id}")
+        catalog = notebook_template(notebooks, f"Global Classroom: {module.id}",
+                                    [(f"module.yml#{key}", message)
+                                     for key, message in metadata_messages(module)])
         path = template_path(curriculum.root, MODULES_DOMAIN, module.id)
         write_catalog(catalog, path)
         written.append(path)

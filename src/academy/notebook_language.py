@@ -39,15 +39,16 @@ def current_language(folder: Path | None = None) -> str:
 
 @lru_cache(maxsize=8)
 def _catalogue(language: str) -> dict[str, str]:
-    """Return English → translation from every module catalogue of ``language`` ({} if none)."""
+    """Return English → translation from every module catalogue of ``language`` and its
+    notebook interface catalogue ({} if none)."""
     try:
         from babel.messages.pofile import read_po
 
         from academy.paths import project_root
 
-        folder = project_root() / "locales" / language / "LC_MESSAGES" / "modules"
+        folder = project_root() / "locales" / language / "LC_MESSAGES"
         found: dict[str, str] = {}
-        for path in sorted(folder.glob("*.po")):
+        for path in sorted([*folder.glob("modules/*.po"), *folder.glob("ui/notebook.po")]):
             with path.open("rb") as handle:
                 for message in read_po(handle):
                     if (message.id and isinstance(message.id, str) and message.string
