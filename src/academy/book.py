@@ -9,8 +9,11 @@ written under ``book/_build/<edition>/``.
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +21,17 @@ import yaml
 
 from academy.curriculum import Curriculum, Module, load_curriculum
 from academy.errors import AcademyError
+from academy.i18n import (
+    BOOK_DOMAIN,
+    MODULES_DOMAIN,
+    SOURCE_LANGUAGE,
+    UI_DOMAIN,
+    catalogue_path,
+    check_language,
+    locales_dir,
+    translate_notebook,
+    translations,
+)
 from academy.launch import LaunchSettings, launch_links, launch_settings, theme_config
 from academy.pages import (
     HEATMAP_FILE,
@@ -44,6 +58,7 @@ PARTS = {"start": "Start here", "instructors": "For instructors", "reference": "
 ROOT_PAGE = "intro"
 HAND_WRITTEN_BIB = "references.bib"
 GENERATED_BIB = "further-reading.bib"
+LOCALE_DIR = "_locales"  # in the generated sources: the language's book catalogues
 
 
 class BookError(AcademyError, RuntimeError):
@@ -107,40 +122,71 @@ def toc(curriculum: Curriculum, book_dir: Path | None = None,
     return {"format": "jb-book", "root": "intro", "parts": [p for p in parts if p["chapters"]]}
 
 
-def _ways_in_markdown(module: Module, settings: LaunchSettings) -> str:
+# The book's own interface strings (the generated parts of module chapters, the theme settings
+# that _config.yml gives in English); translated from locales/<lang>/LC_MESSAGES/ui/book.po.
+UI_MESSAGES = (
+    "Search this book...",
+    "Work on this module",
+    "Download the learner notebook",
+    "open it in JupyterLab together with the course toolkit and data (see the "
+    "[learner guide](../learner-guide.md)), or take it from your class's offline course pack.",
+    "Launch it online:",
+    "Check your answers with the self-check cells, then press **Validate** before you submit.",
+    "References",
+    "Further reading for this module:",
+    "Full entries are in the [bibliography](../bibliography.md).",
+)
+UI_CATALOGUE = "book"
+
+
+def ui_translator(root: Path, language: str) -> Callable[[str], str]:
+    """Return a function that translates the book's interface strings (English fallback)."""
+    done = {} if language == SOURCE_LANGUAGE else translations(
+        catalogue_path(root, language, UI_DOMAIN, UI_CATALOGUE))
+    return lambda text: done.get(text, text)
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _ways_in_markdown(module: Module, settings: LaunchSettings,
+                      t: Callable[[str], str] = _same) -> str:
     """Return the 'work on this module' box: notebook download and launch links."""
-    downloads = [f"{{download}}`Download the learner notebook {nb}.ipynb "
+    downloads = [f"{{download}}`{t('Download the learner notebook')} {nb}.ipynb "
                  f"<../downloads/{module.id}/{nb}.ipynb>`" for nb in module.notebooks]
-    lines = [":::{admonition} Work on this module", ":class: tip", "",
-             f"- {' · '.join(downloads)}: open it in JupyterLab together with the course "
-             "toolkit and data (see the [learner guide](../learner-guide.md)), or take it from "
-             "your class's offline course pack."]
+    lines = [f":::{{admonition}} {t('Work on this module')}", ":class: tip", "",
+             f"- {' · '.join(downloads)}: " + t(
+                 "open it in JupyterLab together with the course toolkit and data (see the "
+                 "[learner guide](../learner-guide.md)), or take it from your class's offline "
+                 "course pack.")]
     links = launch_links(settings, f"modules/{module.id}/{module.notebooks[0]}.ipynb")
     if links:
-        lines.append("- Launch it online: " + " · ".join(
+        lines.append(f"- {t('Launch it online:')} " + " · ".join(
             f"[{service}]({url})" for service, url in links) + ".")
-    lines += ["- Check your answers with the self-check cells, then press **Validate** before "
-              "you submit.", ":::"]
+    lines += ["- " + t("Check your answers with the self-check cells, then press **Validate** "
+                       "before you submit."), ":::"]
     return "\n".join(lines)
 
 
-def _references_markdown(keys: list[str]) -> str:
-    return ("## References\n\nFurther reading for this module: "
+def _references_markdown(keys: list[str], t: Callable[[str], str] = _same) -> str:
+    return (f"## {t('References')}\n\n{t('Further reading for this module:')} "
             + "; ".join(f"{{cite:t}}`{k}`" for k in keys)
-            + ". Full entries are in the [bibliography](../bibliography.md).")
+            + ". " + t("Full entries are in the [bibliography](../bibliography.md)."))
 
 
 def _finish_chapter(notebook: Any, module: Module, settings: LaunchSettings,
                     extra_markdown: list[str], data_version: str,
-                    reference_keys: list[str]) -> Any:
+                    reference_keys: list[str], t: Callable[[str], str] = _same) -> Any:
     """Add the ways-in box (and ``extra_markdown``) after the title, references at the end."""
     import nbformat
 
-    cells = [nbformat.v4.new_markdown_cell(_ways_in_markdown(module, settings))]
+    cells = [nbformat.v4.new_markdown_cell(_ways_in_markdown(module, settings, t))]
     cells += [nbformat.v4.new_markdown_cell(text) for text in extra_markdown]
     notebook.cells[1:1] = cells
     if reference_keys:
-        notebook.cells.append(nbformat.v4.new_markdown_cell(_references_markdown(reference_keys)))
+        notebook.cells.append(nbformat.v4.new_markdown_cell(
+            _references_markdown(reference_keys, t)))
     # The execution cache keys on code; this hidden cell ties it to the data and toolkit too.
     version = nbformat.v4.new_code_cell(f"# data and toolkit version {data_version}")
     version.metadata["tags"] = ["remove-cell"]
@@ -153,7 +199,8 @@ def _finish_chapter(notebook: Any, module: Module, settings: LaunchSettings,
 
 def module_page(module: Module, release_notebook: Path, data_version: str,
                 settings: LaunchSettings | None = None,
-                reference_keys: list[str] | None = None) -> Any:
+                reference_keys: list[str] | None = None,
+                t: Callable[[str], str] = _same) -> Any:
     """Return the learner chapter of a module: its released notebook, tagged for the book.
 
     Answer and test cells keep their (empty) code but not their outputs, which are the errors of
@@ -176,7 +223,7 @@ def module_page(module: Module, release_notebook: Path, data_version: str,
             cell.metadata["tags"] = sorted(tags)
         cell.metadata.pop("nbgrader", None)
     return _finish_chapter(notebook, module, settings or LaunchSettings(), [], data_version,
-                           reference_keys or [])
+                           reference_keys or [], t)
 
 
 def instructor_notes_markdown(module: Module) -> str:
@@ -202,7 +249,8 @@ def instructor_notes_markdown(module: Module) -> str:
 
 
 def instructor_page(module: Module, data_version: str, settings: LaunchSettings | None = None,
-                    reference_keys: list[str] | None = None) -> Any:
+                    reference_keys: list[str] | None = None,
+                    t: Callable[[str], str] = _same) -> Any:
     """Return the instructor chapter: the source notebook with solutions, without hidden tests."""
     import nbformat
     from nbgrader.preprocessors import ClearHiddenTests
@@ -222,7 +270,7 @@ def instructor_page(module: Module, data_version: str, settings: LaunchSettings 
         cell.metadata.pop("nbgrader", None)
     return _finish_chapter(notebook, module, settings or LaunchSettings(),
                            [instructor_notes_markdown(module)], data_version,
-                           reference_keys or [])
+                           reference_keys or [], t)
 
 
 def _data_version(curriculum: Curriculum) -> str:
@@ -260,8 +308,14 @@ def copy_hand_written_pages(book_dir: Path, out: Path) -> None:
             _write_if_changed(out / relative, page.read_bytes())
 
 
-def write_book_config(config: dict[str, Any], out: Path) -> None:
-    """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts."""
+def write_book_config(config: dict[str, Any], out: Path, language: str = SOURCE_LANGUAGE,
+                      gettext: bool = False, root: Path | None = None) -> None:
+    """Write the builder's _config.yml: launch keys removed, no CDN or live-code scripts.
+
+    Another ``language`` sets Sphinx's ``language`` (``<html lang>``, the theme's own strings)
+    and its catalogues (``_locales/``, see ``copy_catalogues``). ``gettext`` is for extracting
+    messages: notebooks are not executed, and the catalogues carry no line numbers.
+    """
     from jupyter_book.config import get_default_sphinx_config
 
     built = theme_config(config)
@@ -278,6 +332,21 @@ def write_book_config(config: dict[str, Any], out: Path) -> None:
     sphinx_config["extensions"].append("academy.book_html")
     # Formulas as MathML, rendered by the browser: no MathJax from a CDN, readable offline.
     sphinx_config.setdefault("html_math_renderer", "mathml")
+    if language != SOURCE_LANGUAGE:
+        sphinx_config["language"] = language
+        sphinx_config["locale_dirs"] = [LOCALE_DIR]
+        from academy.paths import project_root
+
+        t = ui_translator(root or project_root(), language)
+        sphinx_config["html_theme_options"] = {
+            **(sphinx_config.get("html_theme_options") or {}),
+            "search_bar_text": t("Search this book...")}
+        if built.get("title"):
+            built["title"] = t(str(built["title"]))
+    if gettext:
+        built["execute"] = {**(built.get("execute") or {}), "execute_notebooks": "off"}
+        sphinx_config["gettext_location"] = False
+        sphinx_config["gettext_uuid"] = False
     sphinx["recursive_update"] = True
     sphinx["config"] = sphinx_config
     built["sphinx"] = sphinx
@@ -318,73 +387,122 @@ def write_bibliography(curriculum: Curriculum, out: Path) -> dict[str, list[str]
     return keys
 
 
-def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, out: Path) -> None:
+def copy_learner_notebooks(curriculum: Curriculum, release_dir: Path, out: Path,
+                           language: str = SOURCE_LANGUAGE) -> None:
     """Copy every released (student) notebook into downloads/<module>/ for the download links."""
+    option = "" if language == SOURCE_LANGUAGE else f" --language {language}"
     for module in curriculum.modules:
         for name in module.notebooks:
             released = release_dir / module.id / f"{name}.ipynb"
             if not released.is_file():
                 raise BookError(f"{released}: no student version; run "
-                                f"`academy release {module.id}`")
+                                f"`academy release{option} {module.id}`")
             _write_if_changed(out / "downloads" / module.id / f"{name}.ipynb",
                               released.read_bytes())
 
 
 def write_module_chapters(curriculum: Curriculum, release_dir: Path, out: Path, edition: str,
-                          settings: LaunchSettings, keys: dict[str, list[str]]) -> None:
-    """Write one chapter per module: the learner or the instructor version."""
+                          settings: LaunchSettings, keys: dict[str, list[str]],
+                          language: str = SOURCE_LANGUAGE) -> None:
+    """Write one chapter per module: the learner or the instructor version (the learner
+    version comes translated from its release; the instructor's is translated here)."""
     import nbformat
 
     version = _data_version(curriculum)
+    if language != SOURCE_LANGUAGE:  # executed outputs show the catalogues' text: tie them
+        digest = hashlib.sha256()
+        for po in sorted((locales_dir(curriculum.root) / language).rglob("*.po")):
+            digest.update(po.read_bytes())
+        version = f"{version}-{language}-{digest.hexdigest()[:12]}"
+    t = ui_translator(curriculum.root, language)
     for module in curriculum.modules:
         if edition == "instructor":
-            page = instructor_page(module, version, settings, keys.get(module.id))
+            page = instructor_page(module, version, settings, keys.get(module.id), t)
+            if language != SOURCE_LANGUAGE:
+                page = translate_notebook(page, translations(catalogue_path(
+                    curriculum.root, language, MODULES_DOMAIN, module.id)), language)
         else:
             released = release_dir / module.id / f"{module.notebooks[0]}.ipynb"
-            page = module_page(module, released, version, settings, keys.get(module.id))
+            page = module_page(module, released, version, settings, keys.get(module.id), t)
         _write_if_changed(out / "modules" / f"{module.id}.ipynb", nbformat.writes(page).encode())
 
 
 def generate_book_sources(curriculum: Curriculum, release_dir: Path, out: Path,
-                          edition: str = "learner") -> Path:
-    """Write the book's sources for ``edition`` into ``out``; return ``out``."""
+                          edition: str = "learner", language: str = SOURCE_LANGUAGE,
+                          gettext: bool = False) -> Path:
+    """Write the book's sources for ``edition`` in ``language`` into ``out``; return ``out``.
+
+    ``release_dir`` holds the student versions in that language (``academy release
+    --language``); the pages are translated by Sphinx from the copied catalogues.
+    """
     if edition not in EDITIONS:
         raise BookError(f"Unknown edition '{edition}' (choose from {', '.join(EDITIONS)})")
+    check_language(language)
     book_dir = curriculum.root / "book"
     config = _read_config(book_dir)
     out.mkdir(parents=True, exist_ok=True)
     copy_hand_written_pages(book_dir, out)
-    write_book_config(config, out)
+    write_book_config(config, out, language, gettext, curriculum.root)
+    copy_catalogues(curriculum.root, out, language)
     write_generated_pages(curriculum, out, edition)
     keys = write_bibliography(curriculum, out)
-    copy_learner_notebooks(curriculum, release_dir, out)
-    write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys)
+    copy_learner_notebooks(curriculum, release_dir, out, language)
+    write_module_chapters(curriculum, release_dir, out, edition, launch_settings(config), keys,
+                          language)
     return out
 
 
+def copy_catalogues(root: Path, out: Path, language: str) -> None:
+    """Copy the book's .po files of ``language`` to where Sphinx reads them (``_locales/``);
+    Sphinx compiles them. English has none."""
+    import shutil
+
+    target = out / LOCALE_DIR
+    shutil.rmtree(target, ignore_errors=True)
+    if language == SOURCE_LANGUAGE:
+        return
+    source = locales_dir(root) / language / "LC_MESSAGES" / BOOK_DOMAIN
+    for po in sorted(source.glob("*.po")):
+        _write_if_changed(target / language / "LC_MESSAGES" / po.name, po.read_bytes())
+
+
+def build_dir(root: Path, edition: str, language: str = SOURCE_LANGUAGE) -> Path:
+    """Return where an edition is built: book/_build/<edition>, or <edition>-<language>."""
+    name = edition if language == SOURCE_LANGUAGE else f"{edition}-{language}"
+    return root / "book" / "_build" / name
+
+
 def build_book(*, root: Path | None = None, course: Path | str | None = None,
-               edition: str = "learner") -> Path:
-    """Generate and build the book (warnings as errors); return the path of its index.html."""
+               edition: str = "learner", language: str = SOURCE_LANGUAGE) -> Path:
+    """Generate and build the book (warnings as errors); return the path of its index.html.
+
+    Another ``language`` builds that language's site (``book/_build/<edition>-<language>/``)
+    from its catalogues and its student versions (``academy release --language``).
+    """
     from filelock import FileLock
 
     from academy.course_core import course_layout
+    from academy.i18n import language_release_dir
 
+    check_language(language)
     curriculum = load_curriculum(root)
     layout = course_layout(curriculum.root, course)
-    build_root = curriculum.root / "book" / "_build" / edition
+    build_root = build_dir(curriculum.root, edition, language)
     build_root.mkdir(parents=True, exist_ok=True)
     # Sphinx cannot share an output folder: a second build of the same edition (another
     # terminal, another test worker) waits for the first instead of corrupting it.
     with FileLock(build_root / ".build.lock"):
-        return _build_locked(curriculum, layout.release, build_root, edition)
+        return _build_locked(curriculum, language_release_dir(layout.release, language),
+                             build_root, edition, language)
 
 
-def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, edition: str) -> Path:
+def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, edition: str,
+                  language: str = SOURCE_LANGUAGE) -> Path:
     from academy.paths import ensure_interpreter_bin_on_path
 
     toc_file = build_root / "src" / "_toc.yml"
     toc_before = toc_file.read_bytes() if toc_file.is_file() else b""
-    sources = generate_book_sources(curriculum, release, build_root / "src", edition)
+    sources = generate_book_sources(curriculum, release, build_root / "src", edition, language)
     ensure_interpreter_bin_on_path()
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
                "--warningiserror", "--nitpick", "--keep-going", "--quiet",
@@ -393,10 +511,151 @@ def _build_locked(curriculum: Curriculum, release: Path, build_root: Path, editi
         # Sphinx rewrites only changed pages, so every other page would keep the old
         # navigation; executed notebooks still come from the execution cache.
         command.append("--all")
-    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
+    # the notebooks run in the book's language: their self-checks and headers speak it
+    env = None if language == SOURCE_LANGUAGE else {**os.environ, "ACADEMY_LANGUAGE": language}
+    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root,
+                            env=env)
     index = build_root / "_build" / "html" / "index.html"
     if result.returncode != 0 or not index.is_file():
-        raise BookError(f"The {edition} book did not build:\n{result.stdout[-6000:]}\n"
+        edition_name = edition if language == SOURCE_LANGUAGE else f"{edition} ({language})"
+        raise BookError(f"The {edition_name} book did not build:\n{result.stdout[-6000:]}\n"
                         f"{result.stderr[-6000:]}")
     return index
 
+
+
+def extract_ui_template(*, root: Path | None = None) -> Path:
+    """Write ``locales/templates/ui/book.pot``: the book's title and its interface strings."""
+    from babel.messages.catalog import Catalog
+
+    from academy.i18n import template_path, write_catalog
+
+    curriculum_root = load_curriculum(root).root
+    title = str(_read_config(curriculum_root / "book").get("title") or "")
+    catalog = Catalog(project="Global Classroom: book interface", charset="utf-8", fuzzy=False)
+    for message in [title, *UI_MESSAGES] if title else UI_MESSAGES:
+        catalog.add(message, locations=[("book/_config.yml" if message == title
+                                          else "src/academy/book.py", 0)])
+    path = template_path(curriculum_root, UI_DOMAIN, UI_CATALOGUE)
+    write_catalog(catalog, path)
+    return path
+
+
+def extract_notebook_ui_template(*, root: Path | None = None) -> Path:
+    """Write ``locales/templates/ui/notebook.pot``: the fixed sentences of the notebooks' display
+    helpers and the GCM objectives' and SDG targets' titles they show (a GCM title is
+    translated only with its official title, from locales/glossary.yml when verified)."""
+    from babel.messages.catalog import Catalog
+
+    from academy.i18n import template_path, write_catalog
+    from academy.notebook import NOTEBOOK_MESSAGES
+
+    curriculum = load_curriculum(root)
+    catalog = Catalog(project="Global Classroom: notebook interface", charset="utf-8",
+                      fuzzy=False)
+    for message in NOTEBOOK_MESSAGES:
+        catalog.add(message, locations=[("src/academy/notebook.py", 0)])
+    for number, title in curriculum.gcm_objectives.items():
+        catalog.add(title, locations=[(f"curriculum/gcm_objectives.yml#{number}", 0)])
+    for target, title in curriculum.sdg_targets.items():
+        if catalog.get(title) is None:
+            catalog.add(title, locations=[(f"curriculum/sdg_targets.yml#{target}", 0)])
+    path = template_path(curriculum.root, UI_DOMAIN, "notebook")
+    write_catalog(catalog, path)
+    return path
+
+
+# Pages whose text is not translated from the book's catalogues: the module chapters come
+# translated from the notebooks' catalogues, and the facilitator's pages are instructors' only.
+NOT_EXTRACTED = ("modules", "facilitation")
+
+
+def extract_book_templates(*, root: Path | None = None, course: Path | str | None = None) -> list[
+        Path]:
+    """Extract the book's messages with Sphinx's gettext builder into
+    ``locales/templates/book/<page>.pot`` (one per page; notebooks are not executed); return the
+    templates written. Needs the English release (for the module chapters' sources)."""
+    import shutil
+
+    from academy.course_core import course_layout
+    from academy.i18n import templates_dir
+    from academy.paths import ensure_interpreter_bin_on_path
+
+    curriculum = load_curriculum(root)
+    layout = course_layout(curriculum.root, course)
+    build_root = curriculum.root / "book" / "_build" / "gettext"
+    sources = generate_book_sources(curriculum, layout.release, build_root / "src", "learner",
+                                    gettext=True)
+    ensure_interpreter_bin_on_path()
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(sources),
+               "--builder", "custom", "--custom-builder", "gettext", "--all", "--quiet",
+               "--path-output", str(build_root)]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=curriculum.root)
+    extracted = build_root / "_build" / "gettext"
+    if result.returncode != 0 or not extracted.is_dir():
+        raise BookError(f"The book's messages could not be extracted:\n"
+                        f"{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    target = templates_dir(curriculum.root) / BOOK_DOMAIN
+    shutil.rmtree(target, ignore_errors=True)
+    written = []
+    for pot in sorted(extracted.glob("*.pot")):
+        if pot.stem in NOT_EXTRACTED:
+            continue
+        text = re.sub(r'"POT-Creation-Date: [^"]*\\n"\n', "", pot.read_text(encoding="utf-8"))
+        _write_if_changed(target / pot.name, text.encode())
+        written.append(target / pot.name)
+    return written
+
+
+def site_pages(html: Path) -> set[str]:
+    """Return the pages of a built site (relative paths), without the theme's and Sphinx's
+    support files (``_static/``, ``_sources/``, ...)."""
+    return {p.relative_to(html).as_posix() for p in html.rglob("*.html")
+            if not p.relative_to(html).parts[0].startswith("_")}
+
+
+SWITCHER_CSS = """
+.academy-languages ul { list-style: none; display: flex; gap: 1em; margin: 0 0 1em; padding: 0;
+  justify-content: flex-end; font-size: 0.9em; }
+.academy-languages [aria-current] { font-weight: bold; }
+"""
+
+
+def assemble_site(*, root: Path | None = None, edition: str = "learner",
+                  languages: list[str] | None = None) -> Path:
+    """Put the built languages of an edition into one site, ``book/_build/<edition>-site/``:
+    English at its root, each other language in its own folder, every page with a language
+    switcher to the same page in the other languages. Return the English index.html.
+
+    ``languages`` defaults to every language whose site is built; English must be built.
+    """
+    import shutil
+
+    from academy.i18n import LANGUAGES, add_language_switcher, site_path
+
+    curriculum_root = load_curriculum(root).root
+    wanted = [SOURCE_LANGUAGE, *[lang for lang in (languages or LANGUAGES)
+                                  if lang != SOURCE_LANGUAGE]]
+    html = {lang: build_dir(curriculum_root, edition, lang) / "_build" / "html" for lang in wanted}
+    missing = [lang for lang, folder in html.items() if not (folder / "index.html").is_file()]
+    if SOURCE_LANGUAGE in missing or (languages and missing):
+        option = {lang: "" if lang == SOURCE_LANGUAGE else f" --language {lang}"
+                  for lang in missing}
+        raise BookError("Build these first: " + "; ".join(
+            f"`academy book --edition {edition}{option[lang]}`" for lang in missing))
+    built = [lang for lang in wanted if lang not in missing]
+    available = {lang: site_pages(html[lang]) for lang in built}
+    site = curriculum_root / "book" / "_build" / f"{edition}-site"
+    shutil.rmtree(site, ignore_errors=True)
+    for lang in built:
+        target = site / site_path(lang, "")
+        shutil.copytree(html[lang], target, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(*[lng for lng in built if lng != lang]))
+        for page in sorted(available[lang]):
+            path = target / page
+            path.write_text(add_language_switcher(path.read_text(encoding="utf-8"), page, lang,
+                                                  available), encoding="utf-8")
+        css = target / "_static" / "academy.css"
+        if css.is_file():
+            css.write_text(css.read_text(encoding="utf-8") + SWITCHER_CSS, encoding="utf-8")
+    return site / "index.html"

@@ -274,12 +274,19 @@ class Exercise:
         """Return the points earned; raise AssertionError naming failed self-checks."""
         earned, failed = score_from_results(self.results, self.points)
         if failed:
-            lines = "\n".join(f"  - {hint}" for hint in failed)
+            lines = "\n".join(f"  - {_learner_text(hint)}" for hint in failed)
             raise AssertionError(f"{len(failed)} self-check(s) failed for {self.grade_id}:\n"
                                  f"{lines}")
         graded = any(not r.visible for r in self.results)
-        passed = tuple(r.label for r in self.results if r.visible and r.passed)
+        passed = tuple(_learner_text(r.label) for r in self.results if r.visible and r.passed)
         return Score(earned, self.points, passed, graded)
+
+
+def _learner_text(text: str) -> str:
+    """Return a label or hint in the learner's language (see ``academy.notebook_language``)."""
+    from academy.notebook_language import translate
+
+    return translate(text)
 
 
 _PRISTINE: dict[str, Any] = {}

@@ -190,29 +190,102 @@ def execute(modules: tuple[str, ...]) -> None:
               help="Release to nbgrader's exchange, where learners fetch it (needs MODULE).")
 @click.option("--exchange", type=click.Path(path_type=Path), default=None,
               help="Exchange folder (default: $ACADEMY_EXCHANGE, else nbgrader's Exchange.root).")
+@click.option("--language", type=click.Choice(["en", "es", "fr"]), default="en",
+              show_default=True,
+              help="Translate the student versions' text from the catalogues in locales/ "
+                   "(into COURSE/release-LANGUAGE/); graded cells stay the same.")
 def release(module: str | None, course_dir: Path | None, to_exchange: bool,
-            exchange: Path | None) -> None:
+            exchange: Path | None, language: str) -> None:
     from academy.release import release_all, release_to_exchange
 
     if to_exchange and not module:
         _fail("--to-exchange releases one module at a time: name the MODULE.")
+    if to_exchange and language != "en":
+        _fail("--to-exchange releases the English version only, for now.")
     if to_exchange and module:
         folders = [release_to_exchange(module, course=course_dir, exchange=exchange)]
     else:
-        folders = release_all(course=course_dir, modules=[module] if module else None)
+        folders = release_all(course=course_dir, modules=[module] if module else None,
+                              language=language)
     for folder in folders:
         click.echo(f"released: {folder}")
 
 
-@main.command(help="Build the Jupyter Book (learner edition by default) as HTML.")
+@main.command(help="Build the Jupyter Book (learner edition by default) as HTML. With --language, "
+                   "build that language's site too and put the built languages together in "
+                   "one site with a language switcher on every page.")
 @click.option("--edition", cls=FunctionDefault, default="academy.book:build_book",
               type=click.Choice(["learner", "instructor"]),
               help="The learner edition has no solutions or hidden tests.")
+@click.option("--language", "languages", multiple=True, type=click.Choice(["es", "fr"]),
+              help="A translation to build (repeat for several); needs `academy release "
+                   "--language LANGUAGE` first. English is built when it is not yet.")
 @course_dir_option
-def book(edition: str, course_dir: Path | None) -> None:
-    from academy.book import build_book
+def book(edition: str, languages: tuple[str, ...], course_dir: Path | None) -> None:
+    import time
 
-    click.echo(f"book: {build_book(edition=edition, course=course_dir)}")
+    from academy.book import assemble_site, build_book, build_dir
+    from academy.paths import project_root
+
+    if not languages:
+        click.echo(f"book: {build_book(edition=edition, course=course_dir)}")
+        return
+    english = build_dir(project_root(), edition) / "_build" / "html" / "index.html"
+    for language in ([] if english.is_file() else ["en"]) + list(languages):
+        started = time.monotonic()
+        index = build_book(edition=edition, course=course_dir, language=language)
+        click.echo(f"book ({language}): {index} ({time.monotonic() - started:.0f} s)")
+    click.echo(f"site: {assemble_site(edition=edition, languages=list(languages))}")
+
+
+@main.group(help="Translations: extract the messages of the book and the notebooks, merge them "
+                 "into the catalogues in locales/, report how much is translated.")
+def translate() -> None:
+    pass
+
+
+@translate.command(name="extract", help="Extract the messages of the module notebooks and of "
+                                        "the book's pages into locales/templates/ (the book's "
+                                        "need the English release).")
+@course_dir_option
+def translate_extract(course_dir: Path | None) -> None:
+    from academy.book import (
+        extract_book_templates,
+        extract_notebook_ui_template,
+        extract_ui_template,
+    )
+    from academy.i18n import extract_notebook_templates
+
+    for path in [*extract_notebook_templates(), extract_ui_template(),
+                 extract_notebook_ui_template(),
+                 *extract_book_templates(course=course_dir)]:
+        click.echo(f"template: {path}")
+
+
+@translate.command(name="update", help="Merge the templates into each language's catalogues "
+                                       "(sphinx-intl): new messages are added untranslated, "
+                                       "changed ones are marked fuzzy.")
+@click.option("--language", "languages", multiple=True, type=click.Choice(["es", "fr"]),
+              help="The languages to update (default: all).")
+def translate_update(languages: tuple[str, ...]) -> None:
+    from academy.i18n import update_catalogues
+    from academy.paths import project_root
+
+    for path in update_catalogues(project_root(), list(languages) or None):
+        click.echo(f"catalogue: {path}")
+
+
+@translate.command(name="status", help="Report the translated share of every catalogue, per "
+                                       "language (untranslated text falls back to English).")
+@click.option("--language", "languages", multiple=True, type=click.Choice(["es", "fr"]),
+              help="The languages to report (default: all).")
+def translate_status(languages: tuple[str, ...]) -> None:
+    from academy.i18n import LANGUAGES, translated_share
+    from academy.paths import project_root
+
+    for language in languages or tuple(LANGUAGES):
+        for line in translated_share(project_root(), language).lines():
+            click.echo(line)
 
 
 @main.command(help="Build the offline course pack (zip): the learner book as HTML that opens from "
@@ -232,15 +305,20 @@ def book(edition: str, course_dir: Path | None) -> None:
 @click.option("--wheels-for", type=click.Choice(["windows", "macos-arm64", "macos-x86_64",
                                                  "linux-x86_64"]), default=None,
               help="As --wheels, for another kind of computer (Python 3.11).")
+@click.option("--language", "languages", multiple=True, type=click.Choice(["es", "fr"]),
+              help="Add this language's book and notebooks to the learners' pack, with English "
+                   "(repeat for several).")
 @course_dir_option
 def pack(edition: str, output: Path | None, no_build: bool, wheels_here: bool,
-         wheels_for: str | None, course_dir: Path | None) -> None:
+         wheels_for: str | None, languages: tuple[str, ...], course_dir: Path | None) -> None:
     from academy.pack import SIZE_TARGET_BYTES, build_instructor_pack, build_pack, format_size
 
     if wheels_here and wheels_for:
         _fail("Give --wheels (this computer) or --wheels-for PLATFORM, not both.")
     wheels = "here" if wheels_here else wheels_for
 
+    if edition == "instructor" and languages:
+        _fail("--language is for the learners' pack, for now.")
     if edition == "instructor":
         if wheels:
             _fail("--wheels is for the learners' pack; the instructor pack holds the book only.")
@@ -248,7 +326,8 @@ def pack(edition: str, output: Path | None, no_build: bool, wheels_here: bool,
         click.echo(f"instructor pack (not for learners): {report.path}")
         click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped")
         return
-    report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels)
+    report = build_pack(course=course_dir, output=output, build=not no_build, wheels=wheels,
+                        languages=list(languages) or None)
     click.echo(f"pack: {report.path}")
     click.echo(f"  learner tree (for the launch branch): {report.tree}")
     click.echo(f"  {report.files} files, {format_size(report.size_bytes)} zipped "

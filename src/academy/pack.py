@@ -178,14 +178,42 @@ def _write_start_pages(tree: Path, text: str, title: str) -> None:
     (tree / "START-HERE.html").write_text(page, encoding="utf-8")
 
 
-def write_start_here(tree: Path) -> None:
+def copy_translated_notebooks(curriculum: Curriculum, release_dir: Path, tree: Path,
+                              language: str) -> None:
+    """Copy each module's notebooks in ``language`` into ``tree/modules/<id>/<language>/``
+    (same file names as in English, so a learner hands in the same file in any language)."""
+    from academy.i18n import language_release_dir
+    from academy.notebook_language import LANGUAGE_FILE
+
+    translated = language_release_dir(release_dir, language)
+    for module in curriculum.modules:
+        for name in module.notebooks:
+            path = translated / module.id / f"{name}.ipynb"
+            if not path.is_file():
+                raise PackError(f"{path}: no student version in '{language}'; run "
+                                f"`academy release --language {language} {module.id}`")
+            target = tree / "modules" / module.id / language / f"{name}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
+        marker = translated / module.id / LANGUAGE_FILE
+        if marker.is_file():
+            shutil.copy2(marker, tree / "modules" / module.id / language / LANGUAGE_FILE)
+
+
+def write_start_here(tree: Path, languages: list[str] | None = None) -> None:
     """Write the offline set-up guide as Markdown and as a page that opens from disk."""
+    from academy.i18n import LANGUAGE_NAMES
+
     rows = [("book/", "the book (open book/index.html)"),
             ("modules/", "the learner notebooks, one folder per module"),
             ("datasets/", "the course datasets and their sources (datapackage.yaml)"),
             ("curriculum/", "the programme, GCM objectives and SDG targets"),
             ("src/academy/", "the course toolkit used by the notebooks"),
             ("environment.yml, pyproject.toml", "the Python environment")]
+    for language in languages or []:
+        rows.insert(1, (f"book/{language}/, modules/<module>/{language}/",
+                        f"the book and the notebooks in {LANGUAGE_NAMES[language]} "
+                        "(every page links to the same page in the other languages)"))
     contents = "\n".join(f"- `{name}`: {what}" for name, what in rows)
     _write_start_pages(tree, START_HERE.format(contents=contents),
                        "Global Classroom course pack")
@@ -243,19 +271,23 @@ def zip_tree(tree: Path, archive: Path) -> int:
 
 
 def assemble_pack(curriculum: Curriculum, release_dir: Path, book_html: Path,
-                  output: Path, wheels: str | None = None) -> PackReport:
+                  output: Path, wheels: str | None = None,
+                  languages: list[str] | None = None) -> PackReport:
     """Assemble the learner tree next to ``output`` and zip it; return the pack's report.
 
     ``wheels`` adds every package the course needs: "here" for this computer, or a name of
-    PLATFORMS.
+    PLATFORMS. ``languages`` adds the notebooks in those languages (``book_html`` is then the
+    multilingual site, see ``academy.book.assemble_site``).
     """
     tree = output.parent / PACK_FOLDER
     shutil.rmtree(tree, ignore_errors=True)
     tree.mkdir(parents=True)
     copy_learner_book(book_html, tree)
     copy_learner_notebooks(curriculum, release_dir, tree)
+    for language in languages or []:
+        copy_translated_notebooks(curriculum, release_dir, tree, language)
     copy_toolkit_and_data(curriculum.root, tree)
-    write_start_here(tree)
+    write_start_here(tree, languages)
     if wheels is not None:
         download_wheels(curriculum.root, tree, None if wheels == "here" else wheels)
     files = zip_tree(tree, output)
@@ -294,10 +326,11 @@ def assemble_instructor_pack(curriculum: Curriculum, instructor_html: Path,
 
 def build_pack(*, root: Path | None = None, course: Path | str | None = None,
                output: Path | None = None, build: bool = True,
-               wheels: str | None = None) -> PackReport:
+               wheels: str | None = None, languages: list[str] | None = None) -> PackReport:
     """Release the modules and build the learner book (unless ``build`` is False), then the
-    offline pack; return its report."""
-    from academy.book import build_book
+    offline pack; return its report. ``languages`` (es, fr) adds those languages' books and
+    notebooks, with English."""
+    from academy.book import assemble_site, build_book
     from academy.course_core import course_layout
     from academy.release import release_all
 
@@ -307,8 +340,14 @@ def build_pack(*, root: Path | None = None, course: Path | str | None = None,
     if build:
         release_all(root=curriculum.root, course=course)
         book_html = build_book(root=curriculum.root, course=course, edition="learner").parent
+        for language in languages or []:
+            release_all(root=curriculum.root, course=course, language=language)
+            build_book(root=curriculum.root, course=course, edition="learner",
+                       language=language)
+    if languages:
+        book_html = assemble_site(root=curriculum.root, languages=languages).parent
     output = (output or curriculum.root / "dist" / PACK_NAME).resolve()
-    return assemble_pack(curriculum, layout.release, book_html, output, wheels)
+    return assemble_pack(curriculum, layout.release, book_html, output, wheels, languages)
 
 
 def build_instructor_pack(*, root: Path | None = None, course: Path | str | None = None,

@@ -8,6 +8,16 @@ from academy.course_core import course_layout, exchange_root, nbgrader_api, outb
 from academy.curriculum import Curriculum, load_curriculum
 from academy.errors import AcademyError
 from academy.gradebook import register_assignment
+from academy.i18n import (
+    MODULES_DOMAIN,
+    SOURCE_LANGUAGE,
+    catalogue_path,
+    check_language,
+    language_release_dir,
+    translate_notebook,
+    translations,
+)
+from academy.notebook_language import LANGUAGE_FILE
 
 
 class ReleaseError(AcademyError, RuntimeError):
@@ -16,11 +26,14 @@ class ReleaseError(AcademyError, RuntimeError):
 
 def release_module(module_id: str, *, root: Path | None = None,
                    course: Path | str | None = None,
-                   curriculum: Curriculum | None = None) -> Path:
+                   curriculum: Curriculum | None = None, language: str = "en") -> Path:
     """Generate the student version of one module; return its release folder.
 
+    With a ``language`` other than English, the student version is then translated from the
+    module's catalogue into ``release-<language>/<module>/`` (see ``translate_release``).
     Raises ReleaseError with nbgrader's log when generation fails.
     """
+    check_language(language)
     curriculum = curriculum or load_curriculum(root)
     module = curriculum.module(module_id)
     layout = course_layout(curriculum.root, course)
@@ -34,6 +47,36 @@ def release_module(module_id: str, *, root: Path | None = None,
     missing = [nb for nb in module.notebooks if not (out / f"{nb}.ipynb").is_file()]
     if missing:
         raise ReleaseError(f"release of '{module.id}' lacks notebooks {missing} in {out}")
+    if language != SOURCE_LANGUAGE:
+        return translate_release(curriculum, module.id, out, language_release_dir(
+            layout.release, language) / module.id, language)
+    return out
+
+
+def translate_release(curriculum: Curriculum, module_id: str, english: Path, out: Path,
+                      language: str) -> Path:
+    """Copy the English release folder of a module to ``out`` with its notebooks translated from
+    ``locales/<language>/LC_MESSAGES/modules/<module>.po`` (untranslated text stays English).
+
+    Only Markdown text changes: cells, grade ids, points and the graded cells' checksums are
+    those of the English release, so the same gradebook grades every language.
+    """
+    import shutil
+
+    import nbformat
+
+    module = curriculum.module(module_id)
+    catalogue = translations(catalogue_path(curriculum.root, language, MODULES_DOMAIN,
+                                            module.id))
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(english, out)
+    for name in module.notebooks:
+        path = out / f"{name}.ipynb"
+        notebook = nbformat.read(path, as_version=4)
+        nbformat.write(translate_notebook(notebook, catalogue, language), path)
+    # the self-checks read it to show their labels and hints in this language
+    (out / LANGUAGE_FILE).write_text(f"{language}\n", encoding="utf-8")
     return out
 
 
@@ -59,8 +102,10 @@ def release_to_exchange(module_id: str, *, root: Path | None = None,
 
 
 def release_all(*, root: Path | None = None, course: Path | str | None = None,
-                modules: list[str] | None = None) -> list[Path]:
-    """Generate the student versions of ``modules`` (default: all, in programme order)."""
+                modules: list[str] | None = None, language: str = "en") -> list[Path]:
+    """Generate the student versions of ``modules`` (default: all, in programme order), in
+    ``language`` (see ``release_module``)."""
     curriculum = load_curriculum(root)
     ids = modules or [m.id for m in curriculum.modules]
-    return [release_module(i, course=course, curriculum=curriculum) for i in ids]
+    return [release_module(i, course=course, curriculum=curriculum, language=language)
+            for i in ids]

@@ -1,0 +1,68 @@
+"""The learner's language inside a notebook's kernel: self-check labels and hints translated.
+
+A translated release (``academy release --language es``) puts a ``.academy-language`` file next
+to its notebooks; ``$ACADEMY_LANGUAGE`` overrides it. The self-checks (``academy.checks``) show
+their labels and hints through ``translate``, from the module catalogues in ``locales/`` (the
+same ones that translate the notebooks' text). Only what the learner reads changes: the checks,
+their labels as the grader sees them and every score stay the same in every language. Anything
+that goes wrong here (no catalogue, no babel, an unreadable file) leaves the English text.
+
+This module runs in the learner's kernel and in the grader's sandbox: it imports nothing of the
+gradebook or of nbgrader.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+LANGUAGE_FILE = ".academy-language"
+ENVIRONMENT = "ACADEMY_LANGUAGE"
+SOURCE_LANGUAGE = "en"
+
+
+def current_language(folder: Path | None = None) -> str:
+    """Return the learner's language: $ACADEMY_LANGUAGE, else the ``.academy-language`` file in
+    ``folder`` (default: the working folder, where the notebook runs), else English."""
+    chosen = os.environ.get(ENVIRONMENT, "").strip()
+    if chosen:
+        return chosen
+    try:
+        marker = (folder or Path.cwd()) / LANGUAGE_FILE
+        if marker.is_file():
+            return marker.read_text(encoding="utf-8").strip() or SOURCE_LANGUAGE
+    except OSError:
+        pass
+    return SOURCE_LANGUAGE
+
+
+@lru_cache(maxsize=8)
+def _catalogue(language: str) -> dict[str, str]:
+    """Return English → translation from every module catalogue of ``language`` and its
+    notebook interface catalogue ({} if none)."""
+    try:
+        from babel.messages.pofile import read_po
+
+        from academy.paths import project_root
+
+        folder = project_root() / "locales" / language / "LC_MESSAGES"
+        found: dict[str, str] = {}
+        for path in sorted([*folder.glob("modules/*.po"), *folder.glob("ui/notebook.po")]):
+            with path.open("rb") as handle:
+                for message in read_po(handle):
+                    if (message.id and isinstance(message.id, str) and message.string
+                            and not message.fuzzy):
+                        found[message.id] = str(message.string)
+        return found
+    except Exception:  # noqa: BLE001 - a learner's check must never fail on a translation
+        return {}
+
+
+def translate(text: str, language: str | None = None) -> str:
+    """Return ``text`` in the learner's language (whitespace folded as in the catalogues), or
+    ``text`` itself when there is no translation."""
+    language = language or current_language()
+    if language == SOURCE_LANGUAGE or not text:
+        return text
+    return _catalogue(language).get(" ".join(text.split()), text)
