@@ -177,7 +177,8 @@ def test_role_cards_teach_the_professional_dialogue_and_cite_the_publication(cur
 def test_no_sentence_is_copied_from_the_migration_laboratory_publication(curriculum, repo_root):
     seed = repo_root.parent / "shared" / "seed" / "migration-laboratory-publication.txt"
     if not seed.is_file():
-        pytest.skip(f"the founding publication's text is not at {seed}")
+        pytest.skip(f"the founding publication's text is not at {seed}: clone the project "
+                    "beside its shared/ folder (the seed is not shipped with the course)")
     source = " ".join(seed.read_text().split()).lower()
     ours = [path.read_text() for path in repo_root.glob("modules/*/facilitation.yml")]
     ours.append((repo_root / "facilitation" / "programme.yml").read_text())

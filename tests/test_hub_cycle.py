@@ -49,10 +49,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hosted-class")]
 def _missing_prerequisite() -> str | None:
     """Return why this machine cannot host the test hub, or None when it can."""
     if sys.platform != "linux" or os.geteuid() != 0:
-        return "needs root on Linux to create the learners' accounts (useradd)"
+        return ("needs root on Linux to create the learners' accounts (useradd): run as root, "
+                "as .ci/run does")
     for tool in ("useradd", "userdel", "runuser", "prlimit"):
         if shutil.which(tool) is None:
-            return f"needs {tool}"
+            return f"needs {tool}: apt-get install passwd util-linux (.ci/run does)"
     if not (HUB_ENV / "bin" / "jupyterhub-singleuser").is_file():
         return f"no learners' environment at {HUB_ENV}: run `make hub-env`"
     if not PROXY.is_file() and shutil.which("configurable-http-proxy") is None:

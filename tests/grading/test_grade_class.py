@@ -173,7 +173,7 @@ def _probe(graded_class: dict[str, Any]) -> dict[str, str]:
 def test_sandbox_hides_solutions_gradebook_and_other_students(graded_class: dict[str, Any],
                                                               sandbox_mode: str) -> None:
     if sandbox_mode != "on":
-        pytest.skip("bubblewrap is not available here")
+        pytest.skip("bubblewrap is not available here: apt-get install bubblewrap (.ci/run does)")
     found = _probe(graded_class)
     for name in ("source notebook", "gradebook", "other student", "wrong answers",
                  "gradebook-write"):
@@ -183,7 +183,7 @@ def test_sandbox_hides_solutions_gradebook_and_other_students(graded_class: dict
 
 def test_sandbox_has_no_network(graded_class: dict[str, Any], sandbox_mode: str) -> None:
     if sandbox_mode != "on":
-        pytest.skip("bubblewrap is not available here")
+        pytest.skip("bubblewrap is not available here: apt-get install bubblewrap (.ci/run does)")
     found = _probe(graded_class)
     for key in ("net 1.1.1.1", "net 127.0.0.1", "net pypi.org"):
         assert found[key].startswith("blocked"), (key, found)
