@@ -3,7 +3,7 @@
 Per module, under ``facilitation/<id>/``: the session plan, the role cards with the dialogue
 ground rules and debrief guide, the exemplar reflections, the common misconceptions, and the
 printable handouts (tables and bar charts computed here from the module's own datasets, for a class
-without computers). For the programme, ``facilitation/global-classroom``: a six-week schedule and
+without computers). For the programme, ``facilitation/global-classroom``: a weekly schedule and
 a Migration-Lab-style dialogue across modules. Pages print cleanly (see ``_static/academy.css``):
 each role card and each handout starts a new A4 page.
 """

@@ -87,7 +87,7 @@ the course pack.
 
 Open `book/index.html` in a web browser (double-click it); it works without a network.
 
-- **Running the programme**: `book/facilitation/global-classroom.html`, the six-week schedule and
+- **Running the programme**: `book/facilitation/global-classroom.html`, the weekly schedule and
   the dialogue across modules.
 - **Each module's kit**: `book/facilitation/<module>/session-plan.html`, with links to its role
   cards, exemplars, misconceptions and handouts.

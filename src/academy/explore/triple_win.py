@@ -1,0 +1,98 @@
+"""Explorer for the Triple Win module: who gains from one nurse's placement, and when they stop.
+
+The ledger is the module's teaching model: three parties (the nurse and her household, the country
+of origin, the employer in the destination) and a handful of assumptions in euros, each listed in
+the notebook with its source or the reason for a teaching value. Colours come from the Okabe-Ito
+palette, and each party's bar also has its own hatching, so that the figure reads without colour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matplotlib.figure import Figure
+
+PARTIES = ("nurse", "origin", "employer")
+LABELS = {"nurse": "Nurse and household", "origin": "Country of origin",
+          "employer": "Employer in Germany"}
+COLOURS = {"nurse": "#0072B2", "origin": "#E69F00", "employer": "#009E73"}
+HATCHES = {"nurse": "", "origin": "//", "employer": ".."}
+LOSS_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the zero line a party must stay above
+
+
+def placement_ledger(assumptions: dict[str, float]) -> dict[str, float]:
+    """Return each party's net gain in euros over the years abroad, for one placement."""
+    years = assumptions["years_abroad"]
+    nurse = years * (assumptions["pay_destination_per_year"]
+                     - assumptions["pay_origin_forgone_per_year"]
+                     - assumptions["extra_living_costs_per_year"]) \
+        - assumptions["fee_paid_by_nurse"]
+    origin = years * (assumptions["remittances_per_year"] - assumptions["lost_service_per_year"]) \
+        - assumptions["public_training_cost"]
+    employer = years * assumptions["value_of_filled_post_per_year"] \
+        - assumptions["employer_placement_fee"] - assumptions["employer_onboarding_cost"]
+    return {"nurse": float(nurse), "origin": float(origin), "employer": float(employer)}
+
+
+def ledger_figure(assumptions: dict[str, float]) -> Figure:
+    """Return a bar chart of each party's net gain (EUR) with the zero line marked."""
+    net = placement_ledger(assumptions)
+    figure = Figure(figsize=(6.4, 3.0), dpi=96)
+    axes = figure.subplots()
+    for party in reversed(PARTIES):
+        axes.barh([LABELS[party]], [net[party]], color=COLOURS[party], hatch=HATCHES[party],
+                  edgecolor="black")
+        axes.annotate(f"{net[party]:+,.0f}", (net[party], LABELS[party]),
+                      xytext=(4 if net[party] >= 0 else -4, 0), textcoords="offset points",
+                      ha="left" if net[party] >= 0 else "right", va="center", fontsize=9)
+    axes.axvline(0, color=LOSS_COLOUR, linewidth=2, linestyle="--")
+    losers = [LABELS[p].lower() for p in PARTIES if net[p] < 0]
+    axes.set_title("All three gain" if not losers else "Loses: " + ", ".join(losers))
+    axes.set_xlabel(f"Net gain over {assumptions['years_abroad']:g} years, EUR (teaching ledger)")
+    low = min(0.0, *net.values())
+    high = max(0.0, *net.values())
+    margin = 0.25 * (high - low or 1.0)
+    axes.set_xlim(low - margin, high + margin)
+    figure.tight_layout()
+    return figure
+
+
+def ledger_alt_text(assumptions: dict[str, float]) -> str:
+    """Return the alt text of ``ledger_figure`` for these assumptions."""
+    net = placement_ledger(assumptions)
+    parts = [f"{LABELS[p].lower()} {net[p]:+,.0f} euros" for p in PARTIES]
+    verdict = ("all three gain" if all(v >= 0 for v in net.values())
+               else "at least one party loses")
+    return (f"Bar chart of net gains from one placement over {assumptions['years_abroad']:g} "
+            f"years: {', '.join(parts)}; {verdict}.")
+
+
+def ledger_explorer(assumptions: dict[str, float]) -> Any:
+    """Return an ipywidgets control over four assumptions of the ledger; the rest stay fixed."""
+    import ipywidgets as widgets
+    from IPython.display import display
+
+    from academy.explore import StaticFigure
+
+    def redraw(years_abroad: float, remittances_per_year: float, lost_service_per_year: float,
+               value_of_filled_post_per_year: float) -> None:
+        changed = dict(assumptions, years_abroad=years_abroad,
+                       remittances_per_year=remittances_per_year,
+                       lost_service_per_year=lost_service_per_year,
+                       value_of_filled_post_per_year=value_of_filled_post_per_year)
+        display(StaticFigure(ledger_figure(changed), ledger_alt_text(changed)))
+
+    return widgets.interactive(
+        redraw,
+        years_abroad=widgets.IntSlider(value=int(assumptions["years_abroad"]), min=1, max=10,
+                                       description="Years"),
+        remittances_per_year=widgets.FloatSlider(
+            value=assumptions["remittances_per_year"], min=0, max=8000, step=200,
+            description="Remittances"),
+        lost_service_per_year=widgets.FloatSlider(
+            value=assumptions["lost_service_per_year"], min=0, max=10000, step=500,
+            description="Lost service"),
+        value_of_filled_post_per_year=widgets.FloatSlider(
+            value=assumptions["value_of_filled_post_per_year"], min=0, max=12000, step=500,
+            description="Post's value"),
+    )
