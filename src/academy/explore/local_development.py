@@ -92,3 +92,46 @@ def budget_explorer(services: Any) -> Any:
         budget_m_eur=widgets.FloatSlider(value=DEFAULT_BUDGET_EUR / 1e6, min=0, max=5, step=0.25,
                                          description="Budget (EUR m)"),
     )
+
+
+YEAR_COLOURS = {2000: "#999999", 2024: "#009E73"}
+YEAR_HATCHES = {2000: "..", 2024: ""}
+
+
+def _destinations(stocks: Any, top: int) -> Any:
+    """Return persons by destination (rows) and year (columns), the top destinations of 2024."""
+    emigrants = stocks[stocks["direction"] == "emigrants"]
+    table = emigrants.pivot_table(index="partner", columns="year", values="persons",
+                                  aggfunc="sum", fill_value=0)
+    return table.sort_values(2024, ascending=False).head(top)
+
+
+def destinations_alt(stocks: Any, top: int = 8) -> str:
+    """Return the text alternative of ``destinations_figure``: what it shows."""
+    table = _destinations(stocks, top)
+    parts = [f"{name} {row[2000] / 1e3:,.0f} thousand in 2000 and {row[2024] / 1e3:,.0f} "
+             f"thousand in 2024" for name, row in table.iterrows()]
+    return (f"Bar chart of people born in Morocco living in the {top} largest countries of "
+            f"destination of 2024, UN DESA International Migrant Stock 2024: " + "; ".join(parts)
+            + ".")
+
+
+def destinations_figure(stocks: Any, top: int = 8) -> Figure:
+    """Return a grouped bar chart of Moroccan emigrants by destination, 2000 and 2024."""
+    table = _destinations(stocks, top)
+    figure = Figure(figsize=(7.5, 3.8), dpi=96)
+    axes = figure.subplots()
+    positions = list(range(len(table)))
+    width = 0.4
+    for offset, year in ((-width / 2, 2000), (width / 2, 2024)):
+        axes.bar([p + offset for p in positions], table[year] / 1e3, width=width,
+                 color=YEAR_COLOURS[year], hatch=YEAR_HATCHES[year], edgecolor="white",
+                 label=str(year))
+    axes.set_xticks(positions, [str(name) for name in table.index], rotation=30, ha="right")
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel("Persons born in Morocco (thousands)")
+    axes.set_title("Where Moroccan emigrants live, 2000 and 2024 (largest destinations of 2024)")
+    axes.legend()
+    figure.text(0.01, 0.01, "Source: UN DESA, International Migrant Stock 2024.", fontsize=7)
+    figure.tight_layout(rect=(0, 0.04, 1, 1))
+    return figure
