@@ -67,8 +67,8 @@ def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figu
               label="Funded from the budget")
     axes.set_xlim(left=0)
     axes.set_xlabel("EUR million per year")
-    axes.set_title(f"Ardenfeld (synthetic): a budget of EUR {budget_eur / 1e6:.2f} million, "
-                   "funded in the council's order")
+    axes.set_title(f"Ardenfeld (synthetic): EUR {budget_eur / 1e6:.2f} million\n"
+                   "funded in the council's order of priority", fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
     figure.text(0.01, 0.01, "Source: city_services_synthetic (synthetic data, not observed).",
                 fontsize=7)
