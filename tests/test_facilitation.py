@@ -188,7 +188,7 @@ def test_no_sentence_is_copied_from_the_migration_laboratory_publication(curricu
     assert copied == set()
 
 
-def test_programme_page_has_a_six_week_schedule_with_a_study_mission(curriculum):
+def test_programme_page_has_a_schedule_of_every_week_with_a_study_mission(curriculum):
     kits = load_all_facilitation(curriculum)
     page = global_classroom_markdown(curriculum, kits, load_programme_facilitation(curriculum))
     rows = [line for line in page.splitlines() if re.match(r"\| \d+ \| ", line)]

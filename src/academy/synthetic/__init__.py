@@ -17,6 +17,8 @@ from typing import Any
 
 # dataset name -> generator module (under academy.synthetic)
 TABLES: dict[str, str] = {
+    "city_checklist_synthetic": "city_checklist_synthetic",
+    "city_services_synthetic": "city_services_synthetic",
     "constructed_headlines": "constructed_headlines",
     "local_vacancies_synthetic": "local_vacancies_synthetic",
     "mentoring_pool_synthetic": "mentoring_pool_synthetic",
