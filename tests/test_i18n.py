@@ -39,7 +39,8 @@ LEARNER_TEXT_SHARE_FLOOR = 0.10
 TRANSLATED_MODULES = ["working_with_data", "remittances", "return_migration", "diaspora_investment",
                       "narratives"]
 # The book pages translated in full.
-TRANSLATED_PAGES = ["intro", "learner-guide", "bibliography", "hosting"]
+TRANSLATED_PAGES = ["intro", "learner-guide", "bibliography", "hosting", "glossary", "syllabus",
+                    "schedule", "instructor-guide"]
 
 SAMPLE = """## Exercise 1 — A percentage (2 points)
 
