@@ -67,3 +67,25 @@ def test_every_module_is_bound_by_the_import_contracts(repo_root):
     no_cli = next(c for c in contracts["contracts"] if c["name"] == "Nothing imports the CLI")
     top_level = {f"academy.{info.name}" for info in pkgutil.iter_modules(academy.__path__)}
     assert top_level - {"academy.cli"} == set(no_cli["source_modules"])
+
+
+def test_xdist_groups_keep_each_group_on_one_worker(tmp_path):
+    """The suite relies on `xdist_group` marks (one worker builds each book, hub, round trip);
+    a pytest/xdist pair that ignores them splits a group silently (seen with pytest 9.2)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
+    (tmp_path / "test_group.py").write_text(
+        "import os, pytest\n"
+        "pytestmark = pytest.mark.xdist_group('one')\n"
+        "@pytest.mark.parametrize('i', range(6))\n"
+        "def test_worker(i):\n"
+        f"    with open({str(tmp_path / 'workers.txt')!r}, 'a') as f:\n"
+        "        f.write(os.environ['PYTEST_XDIST_WORKER'] + '\\n')\n")
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "-n", "2", "--dist", "loadgroup", "test_group.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    workers = (tmp_path / "workers.txt").read_text().split()
+    assert len(workers) == 6 and len(set(workers)) == 1, workers
