@@ -32,7 +32,9 @@ PACK_FOLDER = COURSE_ID
 PACK_NAME = f"{COURSE_ID}-pack.zip"
 SIZE_TARGET_BYTES = 50 * 1024 * 1024
 BOOK_SKIP = (".buildinfo", "objects.inv", "*.map")  # source maps serve only developer tools
-TOOLKIT_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
+# templates/: the scaffold of `academy new module` (it carries a reference solution; learners
+# never scaffold modules).
+TOOLKIT_SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "templates")
 
 START_HERE = """\
 # Global Classroom course pack
