@@ -14,9 +14,6 @@ Regenerate the CSV with ``python -m academy.synthetic city_checklist_synthetic``
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -64,19 +61,3 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         "status": pd.Series(statuses, dtype="Int64"),
         "status_label": pd.Series([STATUS_LABELS[s] for s in statuses], dtype="string"),
     })
-
-
-def to_csv_text(frame: pd.DataFrame) -> str:
-    """Return the table as the CSV text stored in ``datasets/``."""
-    text: str = frame.to_csv(index=False, lineterminator="\n")
-    return text
-
-
-def main(argv: list[str]) -> None:
-    """Write the generated table to the path given (default: the data package's CSV)."""
-    target = Path(argv[0]) if argv else Path("datasets") / "city_checklist_synthetic.csv"
-    target.write_text(to_csv_text(generate()), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -14,9 +14,6 @@ Regenerate the CSV with ``python -m academy.synthetic city_services_synthetic``.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -50,19 +47,3 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         "women_in_need": pd.Series(women, dtype="Int64"),
         "cost_per_person_eur": pd.Series(cost.astype(int), dtype="Int64"),
     })
-
-
-def to_csv_text(frame: pd.DataFrame) -> str:
-    """Return the table as the CSV text stored in ``datasets/``."""
-    text: str = frame.to_csv(index=False, lineterminator="\n")
-    return text
-
-
-def main(argv: list[str]) -> None:
-    """Write the generated table to the path given (default: the data package's CSV)."""
-    target = Path(argv[0]) if argv else Path("datasets") / "city_services_synthetic.csv"
-    target.write_text(to_csv_text(generate()), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
