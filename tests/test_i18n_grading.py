@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -73,6 +74,8 @@ def test_translated_release_earns_exactly_the_english_scores(tmp_path, curriculu
         folder = course / "submitted" / student / MODULE
         folder.mkdir(parents=True)
         (folder / name).write_text(json.dumps(notebook))
+        if student.startswith(language):  # the fetched release's language file is submitted too
+            (folder / LANGUAGE_FILE).write_text(language)
 
     summary = grade_module(MODULE, course=course, jobs=2, timeout=60, sandbox="auto")
     assert not summary.failed, summary.failed
@@ -83,3 +86,13 @@ def test_translated_release_earns_exactly_the_english_scores(tmp_path, curriculu
     for i in range(len(wrong)):
         assert scores[f"{language}-wrong-{i}"] == scores[f"en-wrong-{i}"], wrong[i]["answer"]
         assert sum(scores[f"{language}-wrong-{i}"].values()) < full, wrong[i]["answer"]
+
+    # feedback: each learner's page in the language of the release they submitted
+    from academy.grading.feedback import write_feedback
+
+    pages = {page.parents[1].name: page.read_text() for page in write_feedback(MODULE,
+                                                                              course=course)}
+    assert f"<html lang='{language}'>" in pages[f"{language}-wrong-0"]
+    assert "<html lang='en'>" in pages["en-wrong-0"]
+    cells = re.compile(r"<td>(\d+(?:\.\d+)?) / (\d+(?:\.\d+)?)</td>")
+    assert cells.findall(pages[f"{language}-wrong-0"]) == cells.findall(pages["en-wrong-0"])

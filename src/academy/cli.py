@@ -254,10 +254,12 @@ def translate_extract(course_dir: Path | None) -> None:
         extract_notebook_ui_template,
         extract_ui_template,
     )
+    from academy.grading.language import extract_grading_template
     from academy.i18n import extract_notebook_templates
+    from academy.paths import project_root
 
     for path in [*extract_notebook_templates(), extract_ui_template(),
-                 extract_notebook_ui_template(),
+                 extract_notebook_ui_template(), extract_grading_template(project_root()),
                  *extract_book_templates(course=course_dir)]:
         click.echo(f"template: {path}")
 
@@ -469,13 +471,19 @@ def rubric_import(module: str, sheet: Path, course_dir: Path | None) -> None:
     click.echo(f"imported {len(outcome.scores)} rubric grades; {len(outcome.blank)} rows blank")
 
 
-@main.command(help="Write one HTML feedback page per learner of MODULE (no hidden test code).")
+@main.command(help="Write one HTML feedback page per learner of MODULE (no hidden test code), "
+                   "in the learner's language: the roster's 'language' column, else the "
+                   "language of the release they submitted, else --language.")
 @click.argument("module")
+@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="CSV with student_id and language (en, es, fr).")
+@click.option("--language", type=click.Choice(["en", "es", "fr"]), default="en",
+              help="The language of learners whose language is not known (default: en).")
 @course_dir_option
-def feedback(module: str, course_dir: Path | None) -> None:
+def feedback(module: str, roster: Path | None, language: str, course_dir: Path | None) -> None:
     from academy.grading.feedback import write_feedback
 
-    pages = write_feedback(module, course=course_dir)
+    pages = write_feedback(module, course=course_dir, roster=roster, language=language)
     click.echo(f"wrote {len(pages)} feedback pages under "
                f"{pages[0].parents[2] if pages else 'the feedback folder'}")
 
@@ -538,11 +546,13 @@ def export_command(fmt: str, output: Path | None, template: Path | None, roster:
                    "and discrimination, common failing self-checks, submissions needing "
                    "attention.")
 @click.argument("module")
+@click.option("--language", type=click.Choice(["en", "es", "fr"]), default="en",
+              help="The report's language (default: en).")
 @course_dir_option
-def report(module: str, course_dir: Path | None) -> None:
+def report(module: str, language: str, course_dir: Path | None) -> None:
     from academy.grading.report import write_report
 
-    click.echo(f"report: {write_report(module, course=course_dir)}")
+    click.echo(f"report: {write_report(module, course=course_dir, language=language)}")
 
 
 @main.command(help="Audit the autograded exercises of MODULE (default: every module): grade "

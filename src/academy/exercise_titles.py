@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Any
 
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<text>.+?)\s*#*\s*$", re.MULTILINE)
-POINTS = re.compile(r"\s*[(\[]\s*\d+(?:[.,]\d+)?\s*(?:points?|pts?\.?|marks?)\b[^)\]]*[)\]]\s*$",
-                    re.IGNORECASE)
-PREFERRED = re.compile(r"^(?:exercise|reflect|reflection|question|task)\b", re.IGNORECASE)
+POINTS = re.compile(r"\s*[(\[]\s*\d+(?:[.,]\d+)?\s*(?:points?|puntos?|pts?\.?|marks?)\b"
+                    r"[^)\]]*[)\]]\s*$", re.IGNORECASE)
+# English, and the Spanish and French of a translated release (academy.grading.language)
+PREFERRED = re.compile(r"^(?:exercise|reflect|reflection|question|task|ejercicio|reflexión|"
+                       r"pregunta|exercice|réflexion)\b", re.IGNORECASE)
 MARKUP = re.compile(r"[*_`]+")
 
 

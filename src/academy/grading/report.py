@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from academy.curriculum import load_curriculum
-from academy.exercise_titles import module_exercise_titles, title_of, with_titles
+from academy.exercise_titles import title_of, with_titles
+from academy.grading.language import GradingText, grading_text, translated_exercise_titles
 from academy.grading.layout import grading_layout
 from academy.grading.results import SubmissionResult, graded_results
+from academy.i18n import SOURCE_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -62,16 +64,18 @@ def exercise_stats(results: list[SubmissionResult]) -> list[ExerciseStats]:
 
 
 def failing_messages(results: list[SubmissionResult], top: int = 10,
-                     titles: dict[str, str] | None = None) -> list[tuple[str, int]]:
+                     titles: dict[str, str] | None = None,
+                     text: GradingText | None = None) -> list[tuple[str, int]]:
     """Return the most common failing self-check messages (visible checks only), each with
     its exercise's title as the learner saw it."""
+    t = text or GradingText()
     counts: Counter[str] = Counter()
     for result in results:
         for ex in result.exercises:
             for check in ex.checks:
                 if check.visible and not check.passed and check.reached:
                     counts[f"{title_of(titles or {}, ex.grade_id)}: "
-                           f"{check.hint or check.label}"] += 1
+                           f"{t(check.hint or check.label)}"] += 1
     return counts.most_common(top)
 
 
@@ -82,7 +86,7 @@ def _png(figure: Any) -> str:
 
 
 def _figures(results: list[SubmissionResult], stats: list[ExerciseStats],
-             titles: dict[str, str]) -> list[tuple[str, str]]:
+             titles: dict[str, str], t: GradingText) -> list[tuple[str, str]]:
     import matplotlib
 
     matplotlib.use("agg")
@@ -94,82 +98,92 @@ def _figures(results: list[SubmissionResult], stats: list[ExerciseStats],
     fig, ax = plt.subplots(figsize=(7, 3.2))
     ax.hist(scores, bins=min(20, max(5, int(top))), range=(0, top), color="#3a6ea5",
             edgecolor="white")
-    ax.set_xlabel("autograded score (points)")
-    ax.set_ylabel("students")
-    ax.set_title("Score distribution")
-    figures.append(("Score distribution: a histogram of the autograded scores of "
-                    f"{len(scores)} submissions", _png(fig)))
+    ax.set_xlabel(t("autograded score (points)"))
+    ax.set_ylabel(t("students"))
+    ax.set_title(t("Score distribution"))
+    figures.append((t("Score distribution: a histogram of the autograded scores of {count} "
+                      "submissions", count=len(scores)), _png(fig)))
     plt.close(fig)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
     names = [title_of(titles, s.grade_id) for s in stats]
     left.barh(names, [s.mean_share for s in stats], color="#3a6ea5")
     left.set_xlim(0, 1)
-    left.set_xlabel("mean share of points (difficulty: lower is harder)")
+    left.set_xlabel(t("mean share of points (difficulty: lower is harder)"))
     left.invert_yaxis()
     right.barh(names, [s.discrimination or 0.0 for s in stats], color="#c26b1e")
     right.set_xlim(-1, 1)
-    right.set_xlabel("discrimination (correlation with the rest of the score)")
+    right.set_xlabel(t("discrimination (correlation with the rest of the score)"))
     right.invert_yaxis()
     right.set_yticklabels([])
-    fig.suptitle("Exercises")
-    figures.append(("Per exercise: mean share of points and discrimination", _png(fig)))
+    fig.suptitle(t("Exercises"))
+    figures.append((t("Per exercise: mean share of points and discrimination"), _png(fig)))
     plt.close(fig)
     return figures
 
 
 def report_html(module_title: str, results: list[SubmissionResult],
-                titles: dict[str, str] | None = None) -> str:
-    """Return the class report page of one module; exercises are named by ``titles``
-    (grade_id to the heading the learner saw)."""
+                titles: dict[str, str] | None = None, text: GradingText | None = None) -> str:
+    """Return the class report page of one module in ``text``'s language (default English);
+    exercises are named by ``titles`` (grade_id to the heading the learner saw)."""
     titles = titles or {}
+    t = text or GradingText()
     stats = exercise_stats(results)
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Class report: "
-             f"{escape(module_title)}</title><style>body{{font-family:system-ui,sans-serif;"
+    heading = escape(t("Class report: {module}", module=module_title))
+    parts = [f"<!doctype html><html lang='{t.language}'><head><meta charset='utf-8'><title>"
+             f"{heading}</title><style>body{{font-family:system-ui,sans-serif;"
              "max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}"
              "td,th{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}</style></head>"
-             f"<body><h1>Class report: {escape(module_title)}</h1>"]
+             f"<body><h1>{heading}</h1>"]
     if not results:
-        parts.append("<p>No graded submissions yet: run <code>academy grade</code>.</p>")
+        parts.append(f"<p>{escape(t('No graded submissions yet: run academy grade.'))}</p>")
         return "\n".join([*parts, "</body></html>"])
     scores = sorted(r.score for r in results)
     mean = sum(scores) / len(scores)
     median = scores[len(scores) // 2] if len(scores) % 2 else (
         scores[len(scores) // 2 - 1] + scores[len(scores) // 2]) / 2
-    parts.append(f"<p>{len(results)} submissions; mean {mean:.2f}, median {median:g} of "
-                 f"{results[0].max_score:g} autograded points.</p>")
-    for alt, png in _figures(results, stats, titles):
+    parts.append("<p>" + escape(t(
+        "{count} submissions; mean {mean}, median {median} of {total} autograded points.",
+        count=len(results), mean=f"{mean:.2f}", median=f"{median:g}",
+        total=f"{results[0].max_score:g}")) + "</p>")
+    for alt, png in _figures(results, stats, titles, t):
         parts.append(f"<figure><img alt='{escape(alt)}' src='data:image/png;base64,{png}'>"
                      f"<figcaption>{escape(alt)}</figcaption></figure>")
-    parts.append("<h2>Exercises</h2><table><tr><th>Exercise</th><th>Points</th>"
-                 "<th>Mean share</th><th>Discrimination</th></tr>")
+
+    def header(*names: str) -> str:
+        return "<tr>" + "".join(f"<th>{escape(t(n))}</th>" for n in names) + "</tr>"
+
+    parts.append(f"<h2>{escape(t('Exercises'))}</h2><table>"
+                 + header("Exercise", "Points", "Mean share", "Discrimination"))
     for s in stats:
-        disc = "n/a" if s.discrimination is None else f"{s.discrimination:.2f}"
+        disc = t("n/a") if s.discrimination is None else f"{s.discrimination:.2f}"
         parts.append(f"<tr><td>{escape(title_of(titles, s.grade_id))}</td><td>{s.points:g}</td>"
-                     f"<td>{s.mean_share:.2f}</td><td>{disc}</td></tr>")
-    parts.append("</table><h2>Most common failing self-checks</h2><table><tr><th>Message</th>"
-                 "<th>Students</th></tr>")
-    for message, count in failing_messages(results, titles=titles):
+                     f"<td>{s.mean_share:.2f}</td><td>{escape(disc)}</td></tr>")
+    parts.append(f"</table><h2>{escape(t('Most common failing self-checks'))}</h2><table>"
+                 + header("Message", "Students"))
+    for message, count in failing_messages(results, titles=titles, text=t):
         parts.append(f"<tr><td>{escape(message)}</td><td>{count}</td></tr>")
-    parts.append("</table><h2>Submissions that need attention</h2><table><tr><th>Student</th>"
-                 "<th>Score</th><th>Reasons</th></tr>")
+    parts.append(f"</table><h2>{escape(t('Submissions that need attention'))}</h2><table>"
+                 + header("Student", "Score", "Reasons"))
     for result in results:
         reasons = result.needs_attention
         if reasons:
             parts.append(f"<tr><td>{escape(result.student)}</td><td>{result.score:g}</td><td><ul>"
-                         + "".join(f"<li>{escape(with_titles(r, titles))}</li>" for r in reasons)
-                         + "</ul></td></tr>")
+                         + "".join(f"<li>{escape(with_titles(t.problem(r), titles))}</li>"
+                                   for r in reasons) + "</ul></td></tr>")
     parts.append("</table></body></html>")
     return "\n".join(parts)
 
 
 def write_report(module_id: str, *, root: Path | None = None,
-                 course: Path | str | None = None) -> Path:
-    """Write the class report of ``module_id``; return its path."""
+                 course: Path | str | None = None, language: str = SOURCE_LANGUAGE) -> Path:
+    """Write the class report of ``module_id`` in ``language``; return its path."""
     curriculum = load_curriculum(root)
     module = curriculum.module(module_id)
     layout = grading_layout(curriculum.root, course)
+    text = grading_text(curriculum.root, language, module)
     page = layout.report(module.id)
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(report_html(module.title, graded_results(layout, module.id),
-                                module_exercise_titles(module)), encoding="utf-8")
+    page.write_text(report_html(text(module.title), graded_results(layout, module.id),
+                                translated_exercise_titles(module, text), text),
+                    encoding="utf-8")
     return page
