@@ -341,3 +341,11 @@ def test_module_header_and_rubric_speak_the_learners_language(curriculum, langua
     assert "| 2 |" in rubric  # the points are the same
     english = header_markdown(curriculum, module)
     assert english.startswith("**Level:** introductory")
+
+
+def test_a_year_at_the_start_of_a_line_continues_the_paragraph():
+    """CommonMark: only a list numbered 1 interrupts a paragraph; bullets always do."""
+    text = "Placements grew between 2013 and\n2019. Growth is a decision.\n1. first\n2. second"
+    assert markdown_messages(text) == [
+        "Placements grew between 2013 and 2019. Growth is a decision.", "first", "second"]
+    assert markdown_messages("Use:\n- a bullet") == ["Use:", "a bullet"]

@@ -145,12 +145,21 @@ def markdown_blocks(source: str) -> list[Block]:
 
 
 def _continues(line: str, in_item: bool) -> bool:
-    """Whether ``line`` continues the paragraph or list item above it."""
+    """Whether ``line`` continues the paragraph or list item above it.
+
+    As in CommonMark, a numbered line interrupts a paragraph only if it is numbered 1: "2019.
+    Growth..." at the start of a line inside a paragraph is part of the sentence."""
     if not line.strip() or FENCE.match(line) or HEADING.match(line) or TABLE_ROW.match(line):
         return False
-    if LIST_ITEM.match(line):
+    if (item := LIST_ITEM.match(line)) is not None and (
+            in_item or _interrupts_paragraph(item.group(1))):
         return False
     return not in_item or line.startswith((" ", "\t"))
+
+
+def _interrupts_paragraph(marker: str) -> bool:
+    number = marker.strip()[:-1]
+    return not number.isdigit() or int(number) == 1
 
 
 def markdown_messages(source: str) -> list[str]:
