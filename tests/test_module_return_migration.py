@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from academy import data
+from academy import data, synthetic
 from academy.curriculum import load_curriculum
 from academy.explore import return_migration as explorer
 from academy.synthetic import local_vacancies_synthetic, returnee_survey_synthetic
@@ -111,12 +111,12 @@ def test_reference_solution_earns_every_point_offline(
 
 
 def test_survey_regenerates_identically_from_its_seed() -> None:
-    text = returnee_survey_synthetic.to_csv_text(returnee_survey_synthetic.generate())
+    text = synthetic.csv_text("returnee_survey_synthetic")
     assert text == SURVEY_CSV.read_text(encoding="utf-8")
 
 
 def test_vacancies_regenerate_identically_from_their_seed() -> None:
-    text = local_vacancies_synthetic.to_csv_text(local_vacancies_synthetic.generate())
+    text = synthetic.csv_text("local_vacancies_synthetic")
     assert text == VACANCIES_CSV.read_text(encoding="utf-8")
 
 

@@ -2,6 +2,9 @@
 
 Every generator is a module here with ``SEED`` and ``generate(seed: int = SEED) -> DataFrame``,
 registered in ``TABLES`` under the name of the dataset it produces (``datasets/<name>.csv``).
+A generator whose CSV needs its own formatting (returnee_survey_synthetic: whole dollars,
+lower-case booleans) also has ``to_csv_text(frame) -> str``; the others are written as pandas
+writes them.
 ``csv_text(name)`` gives the exact text stored in ``datasets/``; ``write_table(name)`` writes it.
 To add a generator: write the module, add one line to ``TABLES``, describe the table in
 ``datasets/datapackage.yaml`` (synthetic in its name, title and description), and run

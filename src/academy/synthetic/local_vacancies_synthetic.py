@@ -11,9 +11,6 @@ Regenerate the CSV with ``python -m academy.synthetic.local_vacancies_synthetic`
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -43,19 +40,3 @@ def generate(seed: int = SEED) -> pd.DataFrame:
         "vacancies": pd.Series(vacancies, dtype="Int64"),
         "vacancies_certified": pd.Series(certified, dtype="Int64"),
     })
-
-
-def to_csv_text(frame: pd.DataFrame) -> str:
-    """Return the table as the CSV text stored in ``datasets/``."""
-    text: str = frame.to_csv(index=False, lineterminator="\n")
-    return text
-
-
-def main(argv: list[str]) -> None:
-    """Write the generated table to the path given (default: the data package's CSV)."""
-    target = Path(argv[0]) if argv else Path("datasets") / "local_vacancies_synthetic.csv"
-    target.write_text(to_csv_text(generate()), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

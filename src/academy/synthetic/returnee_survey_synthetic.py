@@ -12,9 +12,6 @@ Regenerate the CSV with ``python -m academy.synthetic.returnee_survey_synthetic`
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
@@ -161,13 +158,3 @@ def to_csv_text(frame: pd.DataFrame) -> str:
         out[column] = out[column].map(lambda v: "true" if v else "false")
     text: str = out.to_csv(index=False, lineterminator="\n")
     return text
-
-
-def main(argv: list[str]) -> None:
-    """Write the generated table to the path given (default: the data package's CSV)."""
-    target = Path(argv[0]) if argv else Path("datasets") / "returnee_survey_synthetic.csv"
-    target.write_text(to_csv_text(generate()), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
