@@ -6,7 +6,7 @@ sector (renewable energy) has vacancies but no returnees with that experience, s
 two tables needs care. The expected numbers and the share of vacancies that ask for a recognised
 qualification are teaching assumptions, not published statistics.
 
-Regenerate the CSV with ``python -m academy.synthetic.local_vacancies_synthetic``.
+Regenerate the CSV with ``python -m academy.synthetic local_vacancies_synthetic``.
 """
 
 from __future__ import annotations

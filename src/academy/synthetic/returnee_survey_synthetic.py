@@ -7,7 +7,7 @@ calibrated to any published survey result: every level and effect below is a tea
 chosen so that types of support differ in *which* dimension they improve. Differences between
 support types in this table are built in, not evidence about real programmes.
 
-Regenerate the CSV with ``python -m academy.synthetic.returnee_survey_synthetic``.
+Regenerate the CSV with ``python -m academy.synthetic returnee_survey_synthetic``.
 """
 
 from __future__ import annotations
