@@ -177,6 +177,15 @@ def test_release_to_exchange_puts_the_student_version_in_outbound(tmp_path: Path
     assert not (outbound / "wrong_answers.yml").exists()
     inbound = exchange / "global-classroom" / "inbound"
     assert stat.S_IMODE(inbound.stat().st_mode) & 0o777 == 0o733  # learners cannot list it
+    # a Spanish class fetches the Spanish release, graded cells unchanged
+    result = CliRunner().invoke(main, [*args, "--language", "es"])
+    assert result.exit_code == 0, result.output
+    spanish = json.loads((outbound / "remittances.ipynb").read_text())
+    assert (outbound / ".academy-language").read_text().strip() == "es"
+    assert "Remesas e inclusión financiera" in "".join(
+        "".join(c["source"]) for c in spanish["cells"])
+    assert ([c["source"] for c in spanish["cells"] if c["cell_type"] == "code"]
+            == [c["source"] for c in notebook["cells"] if c["cell_type"] == "code"])
 
 
 def test_course_checkout_is_copied_once_and_then_left_alone(tmp_path: Path) -> None:

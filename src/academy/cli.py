@@ -200,10 +200,9 @@ def release(module: str | None, course_dir: Path | None, to_exchange: bool,
 
     if to_exchange and not module:
         _fail("--to-exchange releases one module at a time: name the MODULE.")
-    if to_exchange and language != "en":
-        _fail("--to-exchange releases the English version only, for now.")
     if to_exchange and module:
-        folders = [release_to_exchange(module, course=course_dir, exchange=exchange)]
+        folders = [release_to_exchange(module, course=course_dir, exchange=exchange,
+                                       language=language)]
     else:
         folders = release_all(course=course_dir, modules=[module] if module else None,
                               language=language)

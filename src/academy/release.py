@@ -82,18 +82,24 @@ def translate_release(curriculum: Curriculum, module_id: str, english: Path, out
 
 def release_to_exchange(module_id: str, *, root: Path | None = None,
                         course: Path | str | None = None, exchange: Path | str | None = None,
-                        curriculum: Curriculum | None = None) -> Path:
-    """Generate one module's student version and release it to nbgrader's exchange.
+                        curriculum: Curriculum | None = None, language: str = "en") -> Path:
+    """Generate one module's student version (in ``language``) and release it to nbgrader's
+    exchange.
 
     Returns the module's folder in the exchange's outbound folder, from which learners fetch it.
-    Releasing again replaces the earlier release. Raises ReleaseError with nbgrader's log.
+    A class fetches one language: releasing again (in any language) replaces the earlier
+    release; every language is graded by the same gradebook. Raises ReleaseError with
+    nbgrader's log.
     """
     curriculum = curriculum or load_curriculum(root)
-    release_module(module_id, course=course, curriculum=curriculum)
+    released = release_module(module_id, course=course, curriculum=curriculum,
+                              language=language)
     layout = course_layout(curriculum.root, course)
     folder = exchange_root(exchange)
     api = nbgrader_api(layout, folder)
     api.config.ExchangeReleaseAssignment.force = True  # releasing again replaces the release
+    # nbgrader releases <course>/<release_directory>/<module>: the translated folder if any
+    api.coursedir.release_directory = str(released.parent)
     result = api.release_assignment(module_id)
     if not result.get("success"):
         raise ReleaseError(f"nbgrader could not release '{module_id}' to {folder}:\n"
