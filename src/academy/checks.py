@@ -183,8 +183,17 @@ def score_from_results(results: list[CheckResult], points: float) -> tuple[float
     return round(points * earned / total, 6), []
 
 
+# The checks' fixed sentences, shown in the learner's language (messages of the notebook
+# interface catalogue, ui/notebook.po; see academy.notebook_language).
 NOT_A_GRADE = ("This is not your grade: hidden tests also check your answer when your work is "
                "graded.")
+PASSED_LIST = "Self-checks passed ({count}): {labels}."
+PASSED_HEADING = "Self-checks passed"
+CHECKS_PASSED = "Checks passed."
+SCORE_LINE = "Score for this exercise: {points} of {max_points} points."
+FAILED_LINE = "{count} self-check(s) failed for {exercise}:"
+CHECK_MESSAGES = (NOT_A_GRADE, PASSED_LIST, PASSED_HEADING, CHECKS_PASSED, SCORE_LINE,
+                  FAILED_LINE)
 
 
 class Score(float):
@@ -209,18 +218,22 @@ class Score(float):
     def __repr__(self) -> str:
         if self.graded:
             return repr(float(self))
-        return (f"Self-checks passed ({len(self.passed)}): {', '.join(self.passed)}. "
-                f"{NOT_A_GRADE}")
+        return (_learner_text(PASSED_LIST).format(count=len(self.passed),
+                                                  labels=", ".join(self.passed))
+                + " " + _learner_text(NOT_A_GRADE))
 
     def _repr_html_(self) -> str:
         import html
 
+        t = _learner_text
         if self.graded:
-            return (f"<p><strong>Checks passed.</strong> Score for this exercise: "
-                    f"{float(self):g} of {self.max_points:g} points.</p>")
+            score = t(SCORE_LINE).format(points=f"{float(self):g}",
+                                         max_points=f"{self.max_points:g}")
+            return (f"<p><strong>{html.escape(t(CHECKS_PASSED))}</strong> "
+                    f"{html.escape(score)}</p>")
         items = "".join(f"<li>&#10003; {html.escape(label)}</li>" for label in self.passed)
-        return (f"<p><strong>Self-checks passed</strong> ({len(self.passed)}):</p><ul>{items}"
-                f"</ul><p>{NOT_A_GRADE}</p>")
+        return (f"<p><strong>{html.escape(t(PASSED_HEADING))}</strong> ({len(self.passed)}):"
+                f"</p><ul>{items}</ul><p>{html.escape(t(NOT_A_GRADE))}</p>")
 
 
 @dataclass
@@ -275,8 +288,9 @@ class Exercise:
         earned, failed = score_from_results(self.results, self.points)
         if failed:
             lines = "\n".join(f"  - {_learner_text(hint)}" for hint in failed)
-            raise AssertionError(f"{len(failed)} self-check(s) failed for {self.grade_id}:\n"
-                                 f"{lines}")
+            heading = _learner_text(FAILED_LINE).format(count=len(failed),
+                                                        exercise=self.grade_id)
+            raise AssertionError(f"{heading}\n{lines}")
         graded = any(not r.visible for r in self.results)
         passed = tuple(_learner_text(r.label) for r in self.results if r.visible and r.passed)
         return Score(earned, self.points, passed, graded)

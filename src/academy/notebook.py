@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from academy.checks import CHECK_MESSAGES
 from academy.curriculum import Curriculum, Module, load_curriculum
 
 
@@ -29,7 +30,7 @@ NOTEBOOK_MESSAGES = (
     HEADER_LINE, *LEVELS, "Questions", "Learning objectives",
     "By the end of this module you will be able to:", "Policy frameworks", "GCM Objective",
     "SDG target", "Rubric", "points", "Level", "Points", "What it looks like", "Key points",
-    "Further reading",
+    "Further reading", *CHECK_MESSAGES,
 )
 
 
