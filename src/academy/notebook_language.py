@@ -3,9 +3,11 @@
 A translated release (``academy release --language es``) puts a ``.academy-language`` file next
 to its notebooks; ``$ACADEMY_LANGUAGE`` overrides it. The self-checks (``academy.checks``) show
 their labels and hints through ``translate``, from the module catalogues in ``locales/`` (the
-same ones that translate the notebooks' text). Only what the learner reads changes: the checks,
-their labels as the grader sees them and every score stay the same in every language. Anything
-that goes wrong here (no catalogue, no babel, an unreadable file) leaves the English text.
+same ones that translate the notebooks' text), and the explorers (``academy.explore``) their
+charts' titles, labels and alt text and their controls' labels, from ``ui/notebook.po``. Only
+what the learner reads changes: the checks, their labels as the grader sees them and every score
+stay the same in every language. Anything that goes wrong here (no catalogue, no babel, an
+unreadable file) leaves the English text.
 
 This module runs in the learner's kernel and in the grader's sandbox: it imports nothing of the
 gradebook or of nbgrader.
@@ -60,9 +62,20 @@ def _catalogue(language: str) -> dict[str, str]:
 
 
 def translate(text: str, language: str | None = None) -> str:
-    """Return ``text`` in the learner's language (whitespace folded as in the catalogues), or
-    ``text`` itself when there is no translation."""
+    """Return ``text`` in the learner's language, or ``text`` itself when there is no
+    translation. A message is looked up as written (an explorer's message may hold a line
+    break), then with its whitespace folded (the notebooks' Markdown messages)."""
     language = language or current_language()
     if language == SOURCE_LANGUAGE or not text:
         return text
-    return _catalogue(language).get(" ".join(text.split()), text)
+    catalogue = _catalogue(language)
+    return catalogue.get(text) or catalogue.get(" ".join(text.split()), text)
+
+
+def translatable(text: str) -> str:
+    """Return ``text`` unchanged: marks a message that is translated where it is shown.
+
+    A module-level constant is built once, at import, so it is marked with this (imported as
+    ``N_``) and passed to ``translate`` (``_``) when drawn; both are extracted into
+    ``ui/notebook.pot`` (``academy.i18n.explorer_messages``)."""
+    return text

@@ -14,6 +14,8 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import translate as _
+
 
 class StaticFigure:
     """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book."""
@@ -37,13 +39,14 @@ def show_figure(figure: Figure, alt: str) -> StaticFigure:
     return StaticFigure(figure, alt)
 
 
-def interactive_figure(draw: Callable[..., Figure], alt: str = "Interactive figure",
+def interactive_figure(draw: Callable[..., Figure], alt: str | None = None,
                        **controls: Any) -> Any:
-    """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes."""
+    """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes
+    (alt text ``alt``, else a generic one in the learner's language)."""
     import ipywidgets as widgets
     from IPython.display import display
 
     def _redraw(**values: Any) -> None:
-        display(StaticFigure(draw(**values), alt))
+        display(StaticFigure(draw(**values), alt or _("Interactive figure")))
 
     return widgets.interactive(_redraw, **controls)
