@@ -561,10 +561,10 @@ def extract_notebook_ui_template(*, root: Path | None = None) -> Path:
     for target, title in curriculum.sdg_targets.items():
         if catalog.get(title) is None:
             catalog.add(title, locations=[(f"curriculum/sdg_targets.yml#{target}", 0)])
-    for where, message, comments in explorer_messages():
-        existing = catalog.get(message)
+    for where, marked, comments in explorer_messages():
+        existing = catalog.get(marked)
         if existing is None:
-            catalog.add(message, locations=[(where, 0)], auto_comments=comments)
+            catalog.add(marked, locations=[(where, 0)], auto_comments=comments)
             continue
         if (where, 0) not in existing.locations:
             existing.locations.append((where, 0))

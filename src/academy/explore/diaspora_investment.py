@@ -13,7 +13,9 @@ import numpy as np
 import numpy_financial as npf
 from matplotlib.figure import Figure
 
+from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
 
 PAR = 100.0
 # Defaults: the coupon and tenor of Nigeria's 2017 diaspora bond (FACTS: DMO, secondary); the
@@ -56,17 +58,23 @@ def bond_alt(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEARS,
         meaning = _("so a buyer at par neither gives nor receives anything")
     elif gift > 0:
         meaning = _("so buyers who pay par (100) give the issuer {gift} per 100").format(
-            gift=f"{gift:.2f}")
+            gift=format_number(gift, ".2f"))
     else:
         meaning = _("so selling at par costs the issuer {cost} per 100 more than the market "
-                    "would ask").format(cost=f"{-gift:.2f}")
-    return _("Line chart of a bond's price per 100 of face value against the yield, from 0 to "
-             "15% a year, for a {years}-year bond with a {coupon}% coupon paid {payments} (thin "
-             "grey lines: the same bond over {others} years). The price falls as the yield rises "
-             "and equals 100 where the yield equals the coupon. At the market yield of "
-             "{market_yield}% the bond is worth {price}, {meaning}.").format(
-        years=years, coupon=f"{coupon_pct:g}", payments=payments, others=others,
-        market_yield=f"{market_yield_pct:g}", price=f"{price:.2f}", meaning=meaning)
+                    "would ask").format(cost=format_number(-gift, ".2f"))
+    chart = ngettext(
+        "Line chart of a bond's price per 100 of face value against the yield, from 0 to 15% a "
+        "year, for a {years}-year bond with a {coupon}% coupon paid {payments} (thin grey lines: "
+        "the same bond over {others} years).",
+        "Line chart of a bond's price per 100 of face value against the yield, from 0 to 15% a "
+        "year, for a {years}-year bond with a {coupon}% coupon paid {payments} (thin grey lines: "
+        "the same bond over {others} years).", years).format(
+        years=years, coupon=format_number(coupon_pct, "g"), payments=payments, others=others)
+    at_market = _("At the market yield of {market_yield}% the bond is worth {price}, "
+                  "{meaning}.").format(market_yield=format_number(market_yield_pct, "g"),
+                                       price=format_number(price, ".2f"), meaning=meaning)
+    return " ".join([chart, _("The price falls as the yield rises and equals 100 where the yield "
+                              "equals the coupon."), at_market])
 
 
 def __getattr__(name: str) -> Any:
@@ -86,28 +94,31 @@ def bond_figure(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEA
     figure = Figure(figsize=(7.0, 4.0), dpi=96)
     axes = figure.subplots()
     for other in sorted({1, 10, 20} - {years}):
+        bond = ngettext("{years}-year bond", "{years}-year bond", other)
         axes.plot(yields, _price_per_100(coupon_pct, other, yields, freq), color=OTHER_COLOUR,
-                  linewidth=1, linestyle=OTHER_STYLES[other],
-                  label=_("{years}-year bond").format(years=other))
+                  linewidth=1, linestyle=OTHER_STYLES[other], label=bond.format(years=other))
+    chosen = ngettext("{years}-year bond (chosen)", "{years}-year bond (chosen)", years)
     axes.plot(yields, _price_per_100(coupon_pct, years, yields, freq), color=CHOSEN_COLOUR,
-              linewidth=2.5, label=_("{years}-year bond (chosen)").format(years=years))
+              linewidth=2.5, label=chosen.format(years=years))
     axes.axhline(PAR, color="black", linestyle=":", linewidth=1, label=_("Par (price paid)"))
     market_price = float(_price_per_100(coupon_pct, years, market_yield_pct, freq))
     axes.axvline(market_yield_pct, color=MARKET_COLOUR, linestyle="--", linewidth=1.2,
                  label=_("Market yield {market_yield}%").format(
-                     market_yield=f"{market_yield_pct:g}"))
+                     market_yield=format_number(market_yield_pct, "g")))
     low, high = sorted((market_price, PAR))
     axes.fill_betweenx([low, high], market_yield_pct - 0.15, market_yield_pct + 0.15,
                        facecolor=GIFT_COLOUR, edgecolor="black", hatch="///", linewidth=0.8,
                        label=_("Gift to the issuer at par: {gift} per 100").format(
-                           gift=f"{PAR - market_price:+.2f}"))
+                           gift=format_number(PAR - market_price, "+.2f")))
     axes.plot([market_yield_pct], [market_price], marker="o", color="black", markersize=5,
               linestyle="none")
     axes.set_xlabel(_("Yield, % per year"))
     axes.set_ylabel(_("Price per 100 of face value"))
-    axes.set_title(_("Coupon {coupon}%, {freq} payment(s) a year: worth {price} at the market "
-                     "yield").format(coupon=f"{coupon_pct:g}", freq=freq,
-                                     price=f"{market_price:.2f}"))
+    axes.set_title(ngettext(
+        "Coupon {coupon}%, {freq} payment(s) a year: worth {price} at the market yield",
+        "Coupon {coupon}%, {freq} payment(s) a year: worth {price} at the market yield",
+        freq).format(coupon=format_number(coupon_pct, "g"), freq=freq,
+                     price=format_number(market_price, ".2f")))
     axes.set_xlim(0, 15)
     axes.legend(loc="upper right", fontsize="small")
     figure.tight_layout()

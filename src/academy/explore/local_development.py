@@ -13,6 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import format_number, semicolon
 from academy.notebook_language import translate as _
 
 DEFAULT_BUDGET_EUR = 3_000_000
@@ -48,13 +49,15 @@ def budget_alt(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> str:
     for service, gap in gaps:
         share = 100 * funded[service] / gap if gap else 100.0
         parts.append(_("{service} {share}% of EUR {gap} million").format(
-            service=service, share=f"{share:.0f}", gap=f"{gap / 1e6:.2f}"))
+            service=service, share=format_number(share, ".0f"),
+            gap=format_number(gap / 1e6, ".2f")))
     return _("Horizontal bar chart of the synthetic city Ardenfeld's five integration services "
              "in the council's order of priority: grey bars are the cost of serving everyone "
              "still unserved (EUR {total} million in all), blue hatched bars the part a budget of "
              "EUR {budget} million covers when services are funded fully in that order: "
-             "{parts}.").format(total=f"{total / 1e6:.2f}", budget=f"{budget_eur / 1e6:.2f}",
-                                parts="; ".join(parts))
+             "{parts}.").format(total=format_number(total / 1e6, ".2f"),
+                                budget=format_number(budget_eur / 1e6, ".2f"),
+                                parts=semicolon().join(parts))
 
 
 def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figure:
@@ -74,7 +77,8 @@ def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figu
     axes.set_xlabel(_("EUR million per year"))
     # TRANSLATORS: a chart's title on two lines; keep the line break (\n).
     axes.set_title(_("Ardenfeld (synthetic): EUR {budget} million\nfunded in the council's "
-                     "order of priority").format(budget=f"{budget_eur / 1e6:.2f}"), fontsize=10)
+                     "order of priority").format(budget=format_number(budget_eur / 1e6, ".2f")),
+                   fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
     figure.text(0.01, 0.01, _("Source: city_services_synthetic (synthetic data, not observed)."),
                 fontsize=7)
@@ -116,12 +120,12 @@ def destinations_alt(stocks: Any, top: int = 8) -> str:
     """Return the text alternative of ``destinations_figure``: what it shows."""
     table = _destinations(stocks, top)
     parts = [_("{country} {persons_2000} thousand in 2000 and {persons_2024} thousand in "
-               "2024").format(country=name, persons_2000=f"{row[2000] / 1e3:,.0f}",
-                              persons_2024=f"{row[2024] / 1e3:,.0f}")
+               "2024").format(country=name, persons_2000=format_number(row[2000] / 1e3, ",.0f"),
+                              persons_2024=format_number(row[2024] / 1e3, ",.0f"))
              for name, row in table.iterrows()]
     return _("Bar chart of people born in Morocco living in the {top} largest countries of "
              "destination of 2024, UN DESA International Migrant Stock 2024: {parts}.").format(
-        top=top, parts="; ".join(parts))
+        top=top, parts=semicolon().join(parts))
 
 
 def destinations_figure(stocks: Any, top: int = 8) -> Figure:

@@ -15,7 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from academy.explore import StaticFigure, show_figure
+from academy.notebook_language import semicolon
 from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
 
 ALL = "All"
 FRAME_ORDER = ("Threat", "Victim", "Hero", "Neutral")
@@ -70,9 +72,9 @@ def explorer_alt_text(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str =
                       country: str = ALL, coder: str = "A") -> str:
     """Return alt text that describes the chart drawn for these filters, with its counts."""
     counts = frame_counts(corpus, country, coder)
-    rows = "; ".join(
-        f"{outlet}: " + ", ".join(f"{int(counts.loc[outlet, name])} {name}"
-                                  for name in FRAME_ORDER)
+    rows = semicolon().join(
+        _("{outlet}: {counts}").format(outlet=outlet, counts=", ".join(
+            f"{int(counts.loc[outlet, name])} {name}" for name in FRAME_ORDER))
         for outlet in counts.index)
     if country == ALL:
         chart = _("Stacked horizontal bars: constructed headlines of all countries by outlet type "
@@ -92,8 +94,10 @@ def explorer_alt_text(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str =
         focus = ""
     matching = len(filter_headlines(corpus, frame, outlet_type, country, coder))
     return (f"{chart} {rows}.{focus} "
-            + _("{count} headline(s) match all filters; examples are listed as text below the "
-                "chart.").format(count=matching))
+            + ngettext("{count} headline(s) match all filters; examples are listed as text below "
+                       "the chart.",
+                       "{count} headline(s) match all filters; examples are listed as text below "
+                       "the chart.", matching).format(count=matching))
 
 
 def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,

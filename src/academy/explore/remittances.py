@@ -11,6 +11,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
 
 SDG_TARGET_PCT = 3.0
@@ -58,7 +59,7 @@ def cost_figure(amount: float = 200.0, fee: float = 8.0, margin_pct: float = 2.5
                  label=_("No corridor above 5%"))
     axes.set_xlabel(_("Total cost, % of the amount sent"))
     axes.set_title(_("Sending {amount}: total cost {pct}%").format(
-        amount=f"{amount:,.0f}", pct=f"{100 * total / amount:.2f}"))
+        amount=format_number(amount, ",.0f"), pct=format_number(100 * total / amount, ".2f")))
     axes.legend(loc="lower right", fontsize="small")
     axes.set_xlim(0, max(12.0, widest) + 1)
     figure.tight_layout()
@@ -79,11 +80,12 @@ def cost_alt_text(amount: float, fee: float, margin_pct: float, corridor: str = 
     text = _("Bar chart: sending {amount} with a fee of {fee} and a {margin}% exchange-rate "
              "margin costs {total}% of the amount (fee {fee_pct}%, margin {margin_pct}%), "
              "{position}.").format(
-        amount=f"{amount:,.0f}", fee=f"{fee:g}", margin=f"{margin_pct:g}",
-        total=f"{total_pct:.2f}", fee_pct=f"{100 * fee_part / amount:.2f}",
-        margin_pct=f"{100 * margin_part / amount:.2f}", position=position)
+        amount=format_number(amount, ",.0f"), fee=format_number(fee, "g"),
+        margin=format_number(margin_pct, "g"), total=format_number(total_pct, ".2f"),
+        fee_pct=format_number(100 * fee_part / amount, ".2f"),
+        margin_pct=format_number(100 * margin_part / amount, ".2f"), position=position)
     if corridor_cost_pct is not None:
-        average = f"{corridor_cost_pct:.2f}"
+        average = format_number(corridor_cost_pct, ".2f")
         if corridor:
             origin, arrow, destination = corridor.partition("→")
             # TRANSLATORS: a corridor's name said in words ("South Africa to Malawi" for

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from academy.notebook_language import decimal_mark, format_number, semicolon
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
 
@@ -112,8 +113,11 @@ def _shares(survey: pd.DataFrame, weights: tuple[float, float, float],
 def _weights_text(economic: float, social: float, psychosocial: float) -> str:
     """Return the relative weights as the figure says them: "economic 0.33, social 0.33, ..."."""
     total = economic + social + psychosocial
-    return ", ".join(f"{_(DIMENSION_NAMES[d])} {w / total:.2f}" for d, w in
-                     zip(DIMENSIONS, (economic, social, psychosocial), strict=True))
+    # where the decimal mark is a comma, a comma cannot also separate the weights
+    separator = semicolon() if decimal_mark() == "," else ", "
+    return separator.join(f"{_(DIMENSION_NAMES[d])} {format_number(w / total, '.2f')}"
+                          for d, w in zip(DIMENSIONS, (economic, social, psychosocial),
+                                          strict=True))
 
 
 def figure_description(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
@@ -125,15 +129,17 @@ def figure_description(survey: pd.DataFrame, economic: float = 1.0, social: floa
     _index, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
     groups = ", ".join(
         _("{group} {share}% (95% interval {low} to {high}, n={n})").format(
-            group=row.Index, share=f"{row.share:.0f}", low=f"{row.share - row.margin:.0f}",
-            high=f"{row.share + row.margin:.0f}", n=row.n)
+            group=row.Index, share=format_number(row.share, ".0f"),
+            low=format_number(row.share - row.margin, ".0f"),
+            high=format_number(row.share + row.margin, ".0f"), n=row.n)
         for row in by_support[::-1].itertuples())
     return _("Weights: {weights}. Two panels. Left: share of returnees whose composite index is "
              "at or above {threshold}, by type of support, with 95% confidence intervals: "
              "{groups}; all returnees {overall}% (dashed line). Right: histogram of the "
              "composite index between 0 and 1, the threshold marked by a dotted line.").format(
-        weights=_weights_text(economic, social, psychosocial), threshold=f"{threshold:.2f}",
-        groups=groups, overall=f"{overall:.0f}")
+        weights=_weights_text(economic, social, psychosocial),
+        threshold=format_number(threshold, ".2f"), groups=groups,
+        overall=format_number(overall, ".0f"))
 
 
 def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
@@ -158,11 +164,11 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
     for position, row in enumerate(by_support.itertuples()):
         # The value is written next to each bar: the figure does not rely on reading lengths.
         left.text(min(row.share + row.margin + 1.5, 78), position,
-                  _("{share}% (n={n})").format(share=f"{row.share:.0f}", n=row.n),
+                  _("{share}% (n={n})").format(share=format_number(row.share, ".0f"), n=row.n),
                   va="center", fontsize="small",
                   bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     left.axvline(overall, color="black", linestyle="--",
-                 label=_("All returnees: {share}%").format(share=f"{overall:.0f}"))
+                 label=_("All returnees: {share}%").format(share=format_number(overall, ".0f")))
     left.set_xlim(0, 100)
     left.set_xlabel(_("% at or above the threshold"))
     left.set_title(_("By type of support"), fontsize="medium")
@@ -171,7 +177,8 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
     right.hist(index, bins=np.linspace(0, 1, 21), color=_HISTOGRAM, edgecolor="black",
                linewidth=0.4)
     right.axvline(threshold, color=_THRESHOLD_LINE, linestyle=":", linewidth=2,
-                  label=_("Threshold {threshold}").format(threshold=f"{threshold:.2f}"))
+                  label=_("Threshold {threshold}").format(
+                      threshold=format_number(threshold, ".2f")))
     right.set_xlim(0, 1)
     right.set_xlabel(_("Composite index (0 to 1)"))
     right.set_ylabel(_("Returnees"))

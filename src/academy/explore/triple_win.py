@@ -12,8 +12,10 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import format_number
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
 
 PARTIES = ("nurse", "origin", "employer")
 # Each party as a bar's label and as said within a sentence (translated where they are drawn).
@@ -40,6 +42,11 @@ def placement_ledger(assumptions: dict[str, float]) -> dict[str, float]:
     return {"nurse": float(nurse), "origin": float(origin), "employer": float(employer)}
 
 
+def _count(years: float) -> int:
+    """Return the count that chooses the plural form for ``years`` (a fraction reads as many)."""
+    return int(years) if float(years).is_integer() else 2
+
+
 def ledger_figure(assumptions: dict[str, float]) -> Figure:
     """Return a bar chart of each party's net gain (EUR) with the zero line marked."""
     net = placement_ledger(assumptions)
@@ -49,15 +56,17 @@ def ledger_figure(assumptions: dict[str, float]) -> Figure:
         label = _(LABELS[party])
         axes.barh([label], [net[party]], color=COLOURS[party], hatch=HATCHES[party],
                   edgecolor="black")
-        axes.annotate(f"{net[party]:+,.0f}", (net[party], label),
+        axes.annotate(format_number(net[party], "+,.0f"), (net[party], label),
                       xytext=(4 if net[party] >= 0 else -4, 0), textcoords="offset points",
                       ha="left" if net[party] >= 0 else "right", va="center", fontsize=9)
     axes.axvline(0, color=LOSS_COLOUR, linewidth=2, linestyle="--")
     losers = [_(NAMES[p]) for p in PARTIES if net[p] < 0]
     axes.set_title(_("All three gain") if not losers
                    else _("Loses: {parties}").format(parties=", ".join(losers)))
-    axes.set_xlabel(_("Net gain over {years} years, EUR (teaching ledger)").format(
-        years=f"{assumptions['years_abroad']:g}"))
+    axes.set_xlabel(ngettext("Net gain over {years} year, EUR (teaching ledger)",
+                             "Net gain over {years} years, EUR (teaching ledger)",
+                             _count(assumptions["years_abroad"])).format(
+        years=format_number(assumptions["years_abroad"], "g")))
     low = min(0.0, *net.values())
     high = max(0.0, *net.values())
     margin = 0.25 * (high - low or 1.0)
@@ -69,13 +78,17 @@ def ledger_figure(assumptions: dict[str, float]) -> Figure:
 def ledger_alt_text(assumptions: dict[str, float]) -> str:
     """Return the alt text of ``ledger_figure`` for these assumptions."""
     net = placement_ledger(assumptions)
-    parts = [_("{party} {amount} euros").format(party=_(NAMES[p]), amount=f"{net[p]:+,.0f}")
+    parts = [_("{party} {amount} euros").format(party=_(NAMES[p]),
+                                                 amount=format_number(net[p], "+,.0f"))
              for p in PARTIES]
     verdict = (_("all three gain") if all(v >= 0 for v in net.values())
                else _("at least one party loses"))
-    return _("Bar chart of net gains from one placement over {years} years: {parts}; "
-             "{verdict}.").format(years=f"{assumptions['years_abroad']:g}",
-                                  parts=", ".join(parts), verdict=verdict)
+    return ngettext("Bar chart of net gains from one placement over {years} year: {parts}; "
+                    "{verdict}.",
+                    "Bar chart of net gains from one placement over {years} years: {parts}; "
+                    "{verdict}.", _count(assumptions["years_abroad"])).format(
+        years=format_number(assumptions["years_abroad"], "g"), parts=", ".join(parts),
+        verdict=verdict)
 
 
 def ledger_explorer(assumptions: dict[str, float]) -> Any:
