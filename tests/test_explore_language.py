@@ -210,9 +210,12 @@ def test_diaspora_bond_figure_alt_text_and_controls_speak_the_language(language:
     assert plurals["{years}-year bond (chosen)"][2].format(years=5) in legend
     assert done["Par (price paid)"] in legend
 
+    from academy.explore import show_caption
     from academy.explore.diaspora_investment import DEFAULT_ALT, bond_alt
 
     assert DEFAULT_ALT == bond_alt()  # computed in the language of the moment it is asked for
+    assert show_caption(DEFAULT_ALT).data == done["*Figure description:* {description}"].format(
+        description=DEFAULT_ALT)
     assert done["The price falls as the yield rises and equals 100 where the yield equals the "
                 "coupon."] in DEFAULT_ALT
     assert DEFAULT_ALT.endswith(done[

@@ -39,6 +39,14 @@ def show_figure(figure: Figure, alt: str) -> StaticFigure:
     return StaticFigure(figure, alt)
 
 
+def show_caption(alt: str) -> Any:
+    """Return a figure's text description as a visible caption (Markdown), introduced in the
+    learner's language, for readers who want the figure in words."""
+    from IPython.display import Markdown
+
+    return Markdown(_("*Figure description:* {description}").format(description=alt))
+
+
 def interactive_figure(draw: Callable[..., Figure], alt: str | None = None,
                        **controls: Any) -> Any:
     """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes

@@ -131,15 +131,14 @@ def bond_explorer() -> Any:
     Each redraw carries its own alt text (``bond_alt``) and shows the same text as a caption.
     """
     import ipywidgets as widgets
-    from IPython.display import Markdown, display
+    from IPython.display import display
 
-    from academy.explore import StaticFigure
+    from academy.explore import StaticFigure, show_caption
 
     def redraw(coupon_pct: float, years: int, market_yield_pct: float, freq: int) -> None:
         description = bond_alt(coupon_pct, years, market_yield_pct, freq)
         display(StaticFigure(bond_figure(coupon_pct, years, market_yield_pct, freq), description))
-        display(Markdown(_("*Figure description:* {description}").format(
-            description=description)))
+        display(show_caption(description))
 
     return widgets.interactive(
         redraw,
