@@ -6,6 +6,7 @@ unchanged. Expected texts are read from the catalogues, not guessed."""
 from __future__ import annotations
 
 import ast
+import io
 import re
 from typing import Any
 
@@ -75,6 +76,12 @@ def _controls(explorer: Any) -> list[Any]:
 
 def _number(value: float, spec: str, language: str) -> str:
     return format_number(value, spec, language)
+
+
+def _ticks(figure: Figure, axes: Any) -> list[str]:
+    """The x tick labels as drawn (matplotlib writes them when the figure is rendered)."""
+    figure.savefig(io.BytesIO(), format="png")
+    return [label.get_text() for label in axes.get_xticklabels()]
 
 
 # --- every marked message is in the template and translated ---------------------------------
@@ -171,6 +178,7 @@ def test_return_migration_figure_table_and_controls_speak_the_language(language:
     assert right.get_ylabel() == done["Returnees"]
     assert _legend(right) == [done["Threshold {threshold}"].format(
         threshold=_number(0.5, ".2f", language))]
+    assert _ticks(figure, right)[:2] == [_number(0, ".1f", language), _number(0.2, ".1f", language)]
     weights = [f"{done[d]} {_number(1 / 3, '.2f', language)}"
                for d in ("economic", "social", "psychosocial")]
     # where the decimal mark is a comma, the weights are separated by semicolons
@@ -323,6 +331,7 @@ def test_english_explorers_are_as_before(english: None) -> None:
     survey = data.load("returnee_survey_synthetic")
     figure = return_migration.reintegration_figure(survey)
     assert figure.get_suptitle() == "Weights: economic 0.33, social 0.33, psychosocial 0.33"
+    assert _ticks(figure, figure.axes[1])[:2] == ["0.0", "0.2"]
     legend = _legend(diaspora_investment.bond_figure().axes[0])
     assert legend[:3] == ["1-year bond", "10-year bond", "20-year bond"]
     assert triple_win.ledger_alt_text(LEDGER) == (

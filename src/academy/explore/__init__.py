@@ -14,6 +14,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import decimal_mark
 from academy.notebook_language import translate as _
 
 
@@ -32,6 +33,26 @@ class StaticFigure:
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+
+
+def localized_ticks(figure: Figure) -> Figure:
+    """Return ``figure`` with its numeric tick labels written with the learner's decimal mark
+    (0,5 in Spanish and French), as its title and alt text are; English is left as drawn."""
+    from matplotlib.ticker import ScalarFormatter
+
+    mark = decimal_mark()
+    if mark == ".":
+        return figure
+
+    class LanguageFormatter(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return str(super().__call__(x, pos)).replace(".", mark)
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:  # not a category axis
+                axis.set_major_formatter(LanguageFormatter())
+    return figure
 
 
 def show_figure(figure: Figure, alt: str) -> StaticFigure:

@@ -13,6 +13,7 @@ import numpy as np
 import numpy_financial as npf
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
 from academy.notebook_language import translate_plural as ngettext
@@ -122,7 +123,7 @@ def bond_figure(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEA
     axes.set_xlim(0, 15)
     axes.legend(loc="upper right", fontsize="small")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def bond_explorer() -> Any:

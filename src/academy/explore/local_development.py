@@ -13,6 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
 from academy.notebook_language import format_number, semicolon
 from academy.notebook_language import translate as _
 
@@ -83,7 +84,7 @@ def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figu
     figure.text(0.01, 0.01, _("Source: city_services_synthetic (synthetic data, not observed)."),
                 fontsize=7)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+    return localized_ticks(figure)
 
 
 def budget_explorer(services: Any) -> Any:
@@ -147,4 +148,4 @@ def destinations_figure(stocks: Any, top: int = 8) -> Figure:
     axes.legend()
     figure.text(0.01, 0.01, _("Source: UN DESA, International Migrant Stock 2024."), fontsize=7)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+    return localized_ticks(figure)

@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from academy.explore import StaticFigure, show_figure
+from academy.explore import StaticFigure, localized_ticks, show_figure
 from academy.notebook_language import semicolon
 from academy.notebook_language import translate as _
 from academy.notebook_language import translate_plural as ngettext
@@ -143,7 +143,7 @@ def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = A
     figure.suptitle(_("Constructed examples written for the course, not real headlines"),
                     fontsize="small", color="#444444")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def explorer_view(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,

@@ -11,6 +11,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
 
@@ -63,7 +64,7 @@ def cost_figure(amount: float = 200.0, fee: float = 8.0, margin_pct: float = 2.5
     axes.legend(loc="lower right", fontsize="small")
     axes.set_xlim(0, max(12.0, widest) + 1)
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def cost_alt_text(amount: float, fee: float, margin_pct: float, corridor: str = "",

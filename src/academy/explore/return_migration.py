@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
 from academy.notebook_language import decimal_mark, format_number, semicolon
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
@@ -188,7 +189,7 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
     figure.suptitle(_("Weights: {weights}").format(
         weights=_weights_text(economic, social, psychosocial)), fontsize="medium")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def weights_explorer(survey: pd.DataFrame) -> Any:

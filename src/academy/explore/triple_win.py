@@ -12,6 +12,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
@@ -72,7 +73,7 @@ def ledger_figure(assumptions: dict[str, float]) -> Figure:
     margin = 0.25 * (high - low or 1.0)
     axes.set_xlim(low - margin, high + margin)
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def ledger_alt_text(assumptions: dict[str, float]) -> str:
