@@ -543,11 +543,12 @@ def extract_ui_template(*, root: Path | None = None) -> Path:
 
 def extract_notebook_ui_template(*, root: Path | None = None) -> Path:
     """Write ``locales/templates/ui/notebook.pot``: the fixed sentences of the notebooks' display
-    helpers and the GCM objectives' and SDG targets' titles they show (a GCM title is
-    translated only with its official title, from locales/glossary.yml when verified)."""
+    helpers, the GCM objectives' and SDG targets' titles they show (a GCM title is
+    translated only with its official title, from locales/glossary.yml when verified) and the
+    explorers' titles, labels, alt texts and control labels (marked ``_()`` in their code)."""
     from babel.messages.catalog import Catalog
 
-    from academy.i18n import template_path, write_catalog
+    from academy.i18n import explorer_messages, template_path, write_catalog
     from academy.notebook import NOTEBOOK_MESSAGES
 
     curriculum = load_curriculum(root)
@@ -560,6 +561,14 @@ def extract_notebook_ui_template(*, root: Path | None = None) -> Path:
     for target, title in curriculum.sdg_targets.items():
         if catalog.get(title) is None:
             catalog.add(title, locations=[(f"curriculum/sdg_targets.yml#{target}", 0)])
+    for where, marked, comments in explorer_messages():
+        existing = catalog.get(marked)
+        if existing is None:
+            catalog.add(marked, locations=[(where, 0)], auto_comments=comments)
+            continue
+        if (where, 0) not in existing.locations:
+            existing.locations.append((where, 0))
+        existing.auto_comments += [c for c in comments if c not in existing.auto_comments]
     path = template_path(curriculum.root, UI_DOMAIN, "notebook")
     write_catalog(catalog, path)
     return path

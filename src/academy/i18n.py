@@ -466,6 +466,38 @@ def extract_notebook_templates(root: Path | None = None) -> list[Path]:
     return written
 
 
+# -- The explorers' messages -----------------------------------------------------------------
+
+# The marks of a message in the explorers' code (academy.explore), as academy.notebook_language
+# is imported there: ``_`` (translate, at once), ``N_`` (translatable: a constant, translated
+# where it is shown) and ``ngettext`` (translate_plural: singular, plural, count). A comment that
+# starts with TRANSLATORS: just above the mark goes into the template for the translator.
+EXPLORER_KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "ngettext": (1, 2)}
+TRANSLATORS_TAG = "TRANSLATORS:"
+
+
+def explorer_messages() -> list[tuple[str, str | tuple[str, str], list[str]]]:
+    """Return (location, message, translator comments) for every message marked in the
+    explorers' code (``src/academy/explore/*.py``), extracted with Babel's Python extractor; a
+    message with plural forms is (singular, plural)."""
+    from babel.messages.extract import extract
+
+    package = Path(__file__).parent
+    found: list[tuple[str, str | tuple[str, str], list[str]]] = []
+    for path in sorted((package / "explore").glob("*.py")):
+        location = f"src/{path.relative_to(package.parent).as_posix()}"
+        with path.open("rb") as handle:
+            for _line, message, comments, _context in extract(
+                    "python", handle, keywords=EXPLORER_KEYWORDS, comment_tags=[TRANSLATORS_TAG],
+                    strip_comment_tags=True):
+                if isinstance(message, str):
+                    found.append((location, message, list(comments)))
+                elif all(isinstance(form, str) for form in message):
+                    singular, plural = message
+                    found.append((location, (str(singular), str(plural)), list(comments)))
+    return found
+
+
 # -- The language switcher -------------------------------------------------------------------
 
 SWITCHER_LABEL = {"en": "Language", "es": "Idioma", "fr": "Langue"}

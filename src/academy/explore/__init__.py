@@ -14,6 +14,9 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.notebook_language import decimal_mark
+from academy.notebook_language import translate as _
+
 
 class StaticFigure:
     """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book."""
@@ -32,18 +35,47 @@ class StaticFigure:
         return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
 
 
+def localized_ticks(figure: Figure) -> Figure:
+    """Return ``figure`` with its numeric tick labels written with the learner's decimal mark
+    (0,5 in Spanish and French), as its title and alt text are; English is left as drawn."""
+    from matplotlib.ticker import ScalarFormatter
+
+    mark = decimal_mark()
+    if mark == ".":
+        return figure
+
+    class LanguageFormatter(ScalarFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return str(super().__call__(x, pos)).replace(".", mark)
+
+    for axes in figure.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:  # not a category axis
+                axis.set_major_formatter(LanguageFormatter())
+    return figure
+
+
 def show_figure(figure: Figure, alt: str) -> StaticFigure:
     """Return ``figure`` as a static image with alt text, shown in notebooks and the book."""
     return StaticFigure(figure, alt)
 
 
-def interactive_figure(draw: Callable[..., Figure], alt: str = "Interactive figure",
+def show_caption(alt: str) -> Any:
+    """Return a figure's text description as a visible caption (Markdown), introduced in the
+    learner's language, for readers who want the figure in words."""
+    from IPython.display import Markdown
+
+    return Markdown(_("*Figure description:* {description}").format(description=alt))
+
+
+def interactive_figure(draw: Callable[..., Figure], alt: str | None = None,
                        **controls: Any) -> Any:
-    """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes."""
+    """Return an ipywidgets control that redraws ``draw(**values)`` when a control changes
+    (alt text ``alt``, else a generic one in the learner's language)."""
     import ipywidgets as widgets
     from IPython.display import display
 
     def _redraw(**values: Any) -> None:
-        display(StaticFigure(draw(**values), alt))
+        display(StaticFigure(draw(**values), alt or _("Interactive figure")))
 
     return widgets.interactive(_redraw, **controls)

@@ -13,6 +13,11 @@ import numpy as np
 import numpy_financial as npf
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
+from academy.notebook_language import format_number
+from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
+
 PAR = 100.0
 # Defaults: the coupon and tenor of Nigeria's 2017 diaspora bond (FACTS: DMO, secondary); the
 # market yield is a hypothetical teaching figure, not a published one.
@@ -43,23 +48,42 @@ def bond_alt(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEARS,
     """Return the text alternative of ``bond_figure`` with the same settings: what it shows."""
     price = float(_price_per_100(coupon_pct, years, market_yield_pct, freq))
     gift = PAR - price
-    payments = {1: "once a year", 2: "twice a year"}.get(freq, f"{freq} times a year")
+    if freq == 1:
+        payments = _("once a year")
+    elif freq == 2:
+        payments = _("twice a year")
+    else:
+        payments = _("{count} times a year").format(count=freq)
     others = ", ".join(f"{y}" for y in sorted({1, 10, 20} - {years}))
     if abs(gift) < 0.005:
-        meaning = "so a buyer at par neither gives nor receives anything"
+        meaning = _("so a buyer at par neither gives nor receives anything")
     elif gift > 0:
-        meaning = f"so buyers who pay par (100) give the issuer {gift:.2f} per 100"
+        meaning = _("so buyers who pay par (100) give the issuer {gift} per 100").format(
+            gift=format_number(gift, ".2f"))
     else:
-        meaning = (f"so selling at par costs the issuer {-gift:.2f} per 100 more than the market "
-                   "would ask")
-    return (f"Line chart of a bond's price per 100 of face value against the yield, from 0 to 15% "
-            f"a year, for a {years}-year bond with a {coupon_pct:g}% coupon paid {payments} "
-            f"(thin grey lines: the same bond over {others} years). The price falls as the yield "
-            f"rises and equals 100 where the yield equals the coupon. At the market yield of "
-            f"{market_yield_pct:g}% the bond is worth {price:.2f}, {meaning}.")
+        meaning = _("so selling at par costs the issuer {cost} per 100 more than the market "
+                    "would ask").format(cost=format_number(-gift, ".2f"))
+    chart = ngettext(
+        "Line chart of a bond's price per 100 of face value against the yield, from 0 to 15% a "
+        "year, for a {years}-year bond with a {coupon}% coupon paid {payments} (thin grey lines: "
+        "the same bond over {others} years).",
+        "Line chart of a bond's price per 100 of face value against the yield, from 0 to 15% a "
+        "year, for a {years}-year bond with a {coupon}% coupon paid {payments} (thin grey lines: "
+        "the same bond over {others} years).", years).format(
+        years=years, coupon=format_number(coupon_pct, "g"), payments=payments, others=others)
+    at_market = _("At the market yield of {market_yield}% the bond is worth {price}, "
+                  "{meaning}.").format(market_yield=format_number(market_yield_pct, "g"),
+                                       price=format_number(price, ".2f"), meaning=meaning)
+    return " ".join([chart, _("The price falls as the yield rises and equals 100 where the yield "
+                              "equals the coupon."), at_market])
 
 
-DEFAULT_ALT = bond_alt()
+def __getattr__(name: str) -> Any:
+    """Return ``DEFAULT_ALT``, the alt text of the default figure, in the learner's language
+    at the time it is asked for (not when this module was imported)."""
+    if name == "DEFAULT_ALT":
+        return bond_alt()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def bond_figure(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEARS,
@@ -71,28 +95,35 @@ def bond_figure(coupon_pct: float = DEFAULT_COUPON_PCT, years: int = DEFAULT_YEA
     figure = Figure(figsize=(7.0, 4.0), dpi=96)
     axes = figure.subplots()
     for other in sorted({1, 10, 20} - {years}):
+        bond = ngettext("{years}-year bond", "{years}-year bond", other)
         axes.plot(yields, _price_per_100(coupon_pct, other, yields, freq), color=OTHER_COLOUR,
-                  linewidth=1, linestyle=OTHER_STYLES[other], label=f"{other}-year bond")
+                  linewidth=1, linestyle=OTHER_STYLES[other], label=bond.format(years=other))
+    chosen = ngettext("{years}-year bond (chosen)", "{years}-year bond (chosen)", years)
     axes.plot(yields, _price_per_100(coupon_pct, years, yields, freq), color=CHOSEN_COLOUR,
-              linewidth=2.5, label=f"{years}-year bond (chosen)")
-    axes.axhline(PAR, color="black", linestyle=":", linewidth=1, label="Par (price paid)")
+              linewidth=2.5, label=chosen.format(years=years))
+    axes.axhline(PAR, color="black", linestyle=":", linewidth=1, label=_("Par (price paid)"))
     market_price = float(_price_per_100(coupon_pct, years, market_yield_pct, freq))
     axes.axvline(market_yield_pct, color=MARKET_COLOUR, linestyle="--", linewidth=1.2,
-                 label=f"Market yield {market_yield_pct:g}%")
+                 label=_("Market yield {market_yield}%").format(
+                     market_yield=format_number(market_yield_pct, "g")))
     low, high = sorted((market_price, PAR))
     axes.fill_betweenx([low, high], market_yield_pct - 0.15, market_yield_pct + 0.15,
                        facecolor=GIFT_COLOUR, edgecolor="black", hatch="///", linewidth=0.8,
-                       label=f"Gift to the issuer at par: {PAR - market_price:+.2f} per 100")
+                       label=_("Gift to the issuer at par: {gift} per 100").format(
+                           gift=format_number(PAR - market_price, "+.2f")))
     axes.plot([market_yield_pct], [market_price], marker="o", color="black", markersize=5,
               linestyle="none")
-    axes.set_xlabel("Yield, % per year")
-    axes.set_ylabel("Price per 100 of face value")
-    axes.set_title(f"Coupon {coupon_pct:g}%, {freq} payment(s) a year: "
-                   f"worth {market_price:.2f} at the market yield")
+    axes.set_xlabel(_("Yield, % per year"))
+    axes.set_ylabel(_("Price per 100 of face value"))
+    axes.set_title(ngettext(
+        "Coupon {coupon}%, {freq} payment(s) a year: worth {price} at the market yield",
+        "Coupon {coupon}%, {freq} payment(s) a year: worth {price} at the market yield",
+        freq).format(coupon=format_number(coupon_pct, "g"), freq=freq,
+                     price=format_number(market_price, ".2f")))
     axes.set_xlim(0, 15)
     axes.legend(loc="upper right", fontsize="small")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def bond_explorer() -> Any:
@@ -101,22 +132,23 @@ def bond_explorer() -> Any:
     Each redraw carries its own alt text (``bond_alt``) and shows the same text as a caption.
     """
     import ipywidgets as widgets
-    from IPython.display import Markdown, display
+    from IPython.display import display
 
-    from academy.explore import StaticFigure
+    from academy.explore import StaticFigure, show_caption
 
     def redraw(coupon_pct: float, years: int, market_yield_pct: float, freq: int) -> None:
         description = bond_alt(coupon_pct, years, market_yield_pct, freq)
         display(StaticFigure(bond_figure(coupon_pct, years, market_yield_pct, freq), description))
-        display(Markdown(f"*Figure description:* {description}"))
+        display(show_caption(description))
 
     return widgets.interactive(
         redraw,
         coupon_pct=widgets.FloatSlider(value=DEFAULT_COUPON_PCT, min=0, max=12, step=0.125,
-                                       description="Coupon %"),
-        years=widgets.IntSlider(value=DEFAULT_YEARS, min=1, max=30, description="Tenor (years)"),
+                                       description=_("Coupon %")),
+        years=widgets.IntSlider(value=DEFAULT_YEARS, min=1, max=30,
+                                description=_("Tenor (years)")),
         market_yield_pct=widgets.FloatSlider(value=DEFAULT_MARKET_YIELD_PCT, min=0.5, max=15,
-                                             step=0.25, description="Market yield %"),
-        freq=widgets.Dropdown(options=[("annual", 1), ("semi-annual", 2)], value=DEFAULT_FREQ,
-                              description="Coupons"),
+                                             step=0.25, description=_("Market yield %")),
+        freq=widgets.Dropdown(options=[(_("annual"), 1), (_("semi-annual"), 2)],
+                              value=DEFAULT_FREQ, description=_("Coupons")),
     )

@@ -13,6 +13,10 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
+from academy.notebook_language import format_number, semicolon
+from academy.notebook_language import translate as _
+
 DEFAULT_BUDGET_EUR = 3_000_000
 # Okabe-Ito colours; the two parts also differ by hatching and are named in the legend.
 GAP_COLOUR = "#999999"
@@ -41,16 +45,20 @@ def budget_alt(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> str:
     """Return the text alternative of ``budget_figure`` with the same budget: what it shows."""
     gaps = _ordered_gaps(services)
     funded = fund_in_order(gaps, budget_eur)
-    total = sum(g for _, g in gaps)
+    total = sum(gap for _service, gap in gaps)
     parts = []
     for service, gap in gaps:
         share = 100 * funded[service] / gap if gap else 100.0
-        parts.append(f"{service} {share:.0f}% of EUR {gap / 1e6:.2f} million")
-    return (f"Horizontal bar chart of the synthetic city Ardenfeld's five integration services in "
-            f"the council's order of priority: grey bars are the cost of serving everyone still "
-            f"unserved (EUR {total / 1e6:.2f} million in all), blue hatched bars the part a budget "
-            f"of EUR {budget_eur / 1e6:.2f} million covers when services are funded fully in "
-            f"that order: " + "; ".join(parts) + ".")
+        parts.append(_("{service} {share}% of EUR {gap} million").format(
+            service=service, share=format_number(share, ".0f"),
+            gap=format_number(gap / 1e6, ".2f")))
+    return _("Horizontal bar chart of the synthetic city Ardenfeld's five integration services "
+             "in the council's order of priority: grey bars are the cost of serving everyone "
+             "still unserved (EUR {total} million in all), blue hatched bars the part a budget of "
+             "EUR {budget} million covers when services are funded fully in that order: "
+             "{parts}.").format(total=format_number(total / 1e6, ".2f"),
+                                budget=format_number(budget_eur / 1e6, ".2f"),
+                                parts=semicolon().join(parts))
 
 
 def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figure:
@@ -59,21 +67,24 @@ def budget_figure(services: Any, budget_eur: float = DEFAULT_BUDGET_EUR) -> Figu
     funded = fund_in_order(gaps, budget_eur)
     figure = Figure(figsize=(7.5, 3.6), dpi=96)
     axes = figure.subplots()
-    labels = [service for service, _ in gaps][::-1]
-    gap_values = [gap / 1e6 for _, gap in gaps][::-1]
+    labels = [service for service, _gap in gaps][::-1]
+    gap_values = [gap / 1e6 for _service, gap in gaps][::-1]
     funded_values = [funded[service] / 1e6 for service in labels]
-    axes.barh(labels, gap_values, color=GAP_COLOUR, label="Gap: cost of serving everyone unserved")
+    axes.barh(labels, gap_values, color=GAP_COLOUR,
+              label=_("Gap: cost of serving everyone unserved"))
     axes.barh(labels, funded_values, color=FUNDED_COLOUR, hatch="//", edgecolor="white",
-              label="Funded from the budget")
+              label=_("Funded from the budget"))
     axes.set_xlim(left=0)
-    axes.set_xlabel("EUR million per year")
-    axes.set_title(f"Ardenfeld (synthetic): EUR {budget_eur / 1e6:.2f} million\n"
-                   "funded in the council's order of priority", fontsize=10)
+    axes.set_xlabel(_("EUR million per year"))
+    # TRANSLATORS: a chart's title on two lines; keep the line break (\n).
+    axes.set_title(_("Ardenfeld (synthetic): EUR {budget} million\nfunded in the council's "
+                     "order of priority").format(budget=format_number(budget_eur / 1e6, ".2f")),
+                   fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
-    figure.text(0.01, 0.01, "Source: city_services_synthetic (synthetic data, not observed).",
+    figure.text(0.01, 0.01, _("Source: city_services_synthetic (synthetic data, not observed)."),
                 fontsize=7)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+    return localized_ticks(figure)
 
 
 def budget_explorer(services: Any) -> Any:
@@ -90,7 +101,7 @@ def budget_explorer(services: Any) -> Any:
     return widgets.interactive(
         redraw,
         budget_m_eur=widgets.FloatSlider(value=DEFAULT_BUDGET_EUR / 1e6, min=0, max=5, step=0.25,
-                                         description="Budget (EUR m)"),
+                                         description=_("Budget (EUR m)")),
     )
 
 
@@ -109,11 +120,13 @@ def _destinations(stocks: Any, top: int) -> Any:
 def destinations_alt(stocks: Any, top: int = 8) -> str:
     """Return the text alternative of ``destinations_figure``: what it shows."""
     table = _destinations(stocks, top)
-    parts = [f"{name} {row[2000] / 1e3:,.0f} thousand in 2000 and {row[2024] / 1e3:,.0f} "
-             f"thousand in 2024" for name, row in table.iterrows()]
-    return (f"Bar chart of people born in Morocco living in the {top} largest countries of "
-            f"destination of 2024, UN DESA International Migrant Stock 2024: " + "; ".join(parts)
-            + ".")
+    parts = [_("{country} {persons_2000} thousand in 2000 and {persons_2024} thousand in "
+               "2024").format(country=name, persons_2000=format_number(row[2000] / 1e3, ",.0f"),
+                              persons_2024=format_number(row[2024] / 1e3, ",.0f"))
+             for name, row in table.iterrows()]
+    return _("Bar chart of people born in Morocco living in the {top} largest countries of "
+             "destination of 2024, UN DESA International Migrant Stock 2024: {parts}.").format(
+        top=top, parts=semicolon().join(parts))
 
 
 def destinations_figure(stocks: Any, top: int = 8) -> Figure:
@@ -129,9 +142,10 @@ def destinations_figure(stocks: Any, top: int = 8) -> Figure:
                  label=str(year))
     axes.set_xticks(positions, [str(name) for name in table.index], rotation=30, ha="right")
     axes.set_ylim(bottom=0)
-    axes.set_ylabel("Persons born in Morocco (thousands)")
-    axes.set_title("Where Moroccan emigrants live, 2000 and 2024 (largest destinations of 2024)")
+    axes.set_ylabel(_("Persons born in Morocco (thousands)"))
+    axes.set_title(_("Where Moroccan emigrants live, 2000 and 2024 (largest destinations of "
+                     "2024)"))
     axes.legend()
-    figure.text(0.01, 0.01, "Source: UN DESA, International Migrant Stock 2024.", fontsize=7)
+    figure.text(0.01, 0.01, _("Source: UN DESA, International Migrant Stock 2024."), fontsize=7)
     figure.tight_layout(rect=(0, 0.04, 1, 1))
-    return figure
+    return localized_ticks(figure)

@@ -14,7 +14,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from academy.explore import StaticFigure, show_figure
+from academy.explore import StaticFigure, localized_ticks, show_figure
+from academy.notebook_language import semicolon
+from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
 
 ALL = "All"
 FRAME_ORDER = ("Threat", "Victim", "Hero", "Neutral")
@@ -69,22 +72,32 @@ def explorer_alt_text(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str =
                       country: str = ALL, coder: str = "A") -> str:
     """Return alt text that describes the chart drawn for these filters, with its counts."""
     counts = frame_counts(corpus, country, coder)
-    where = "all countries" if country == ALL else country
-    rows = "; ".join(
-        f"{outlet}: " + ", ".join(f"{int(counts.loc[outlet, name])} {name}"
-                                  for name in FRAME_ORDER)
+    rows = semicolon().join(
+        _("{outlet}: {counts}").format(outlet=outlet, counts=", ".join(
+            f"{int(counts.loc[outlet, name])} {name}" for name in FRAME_ORDER))
         for outlet in counts.index)
-    highlighted = []
-    if frame != ALL:
-        highlighted.append(f"the {frame} frame")
-    if outlet_type != ALL:
-        highlighted.append(f"the {outlet_type} bar")
-    focus = (f" Highlighted: {' and '.join(highlighted)}; the rest is faded."
-             if highlighted else "")
+    if country == ALL:
+        chart = _("Stacked horizontal bars: constructed headlines of all countries by outlet type "
+                  "and coder {coder}'s frame.").format(coder=coder)
+    else:
+        chart = _("Stacked horizontal bars: constructed headlines of {country} by outlet type "
+                  "and coder {coder}'s frame.").format(country=country, coder=coder)
+    if frame != ALL and outlet_type != ALL:
+        focus = " " + _("Highlighted: the {frame} frame and the {outlet} bar; the rest is "
+                        "faded.").format(frame=frame, outlet=outlet_type)
+    elif frame != ALL:
+        focus = " " + _("Highlighted: the {frame} frame; the rest is faded.").format(frame=frame)
+    elif outlet_type != ALL:
+        focus = " " + _("Highlighted: the {outlet} bar; the rest is faded.").format(
+            outlet=outlet_type)
+    else:
+        focus = ""
     matching = len(filter_headlines(corpus, frame, outlet_type, country, coder))
-    return (f"Stacked horizontal bars: constructed headlines of {where} by outlet type and "
-            f"coder {coder}'s frame. {rows}.{focus} {matching} headline(s) match all filters; "
-            f"examples are listed as text below the chart.")
+    return (f"{chart} {rows}.{focus} "
+            + ngettext("{count} headline(s) match all filters; examples are listed as text below "
+                       "the chart.",
+                       "{count} headline(s) match all filters; examples are listed as text below "
+                       "the chart.", matching).format(count=matching))
 
 
 def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
@@ -115,18 +128,22 @@ def explorer_figure(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = A
                                 "edgecolor": "none", "alpha": 0.85 if chosen else 0.4})
         left = [a + b for a, b in zip(left, values, strict=True)]
     bars.invert_yaxis()
-    bars.set_xlabel("Number of headlines")
-    where = "all countries" if country == ALL else country
-    bars.set_title(f"Frames by outlet type, {where} (coder {coder})", fontsize="medium")
+    bars.set_xlabel(_("Number of headlines"))
+    if country == ALL:
+        title = _("Frames by outlet type, all countries (coder {coder})").format(coder=coder)
+    else:
+        title = _("Frames by outlet type, {country} (coder {coder})").format(country=country,
+                                                                             coder=coder)
+    bars.set_title(title, fontsize="medium")
     bars.legend(handles=[Patch(facecolor=FRAME_COLOURS[name], hatch=FRAME_HATCHES[name],
                                edgecolor="white", label=f"{name[0]} = {name}")
                          for name in FRAME_ORDER],
                 loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=4, fontsize="small",
                 frameon=False)
-    figure.suptitle("Constructed examples written for the course, not real headlines",
+    figure.suptitle(_("Constructed examples written for the course, not real headlines"),
                     fontsize="small", color="#444444")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def explorer_view(corpus: pd.DataFrame, frame: str = ALL, outlet_type: str = ALL,
@@ -147,8 +164,11 @@ def frame_explorer(corpus: pd.DataFrame) -> Any:
     import ipywidgets as widgets
     from IPython.display import display
 
-    def options(column: str) -> list[str]:
-        return [ALL, *sorted(str(v) for v in corpus[column].unique())]
+    # TRANSLATORS: the option of the frame, outlet and country menus that keeps every value.
+    everything = (_("All"), ALL)
+
+    def options(column: str) -> list[tuple[str, str]]:
+        return [everything, *[(v, v) for v in sorted(str(v) for v in corpus[column].unique())]]
 
     def redraw(frame: str, outlet_type: str, country: str, coder: str) -> None:
         for part in explorer_view(corpus, frame, outlet_type, country, coder):
@@ -156,9 +176,11 @@ def frame_explorer(corpus: pd.DataFrame) -> Any:
 
     return widgets.interactive(
         redraw,
-        frame=widgets.Dropdown(options=[ALL, *FRAME_ORDER], value=ALL, description="Frame"),
+        frame=widgets.Dropdown(options=[everything, *[(f, f) for f in FRAME_ORDER]], value=ALL,
+                               description=_("Frame")),
         outlet_type=widgets.Dropdown(options=options("outlet_type"), value=ALL,
-                                     description="Outlet"),
-        country=widgets.Dropdown(options=options("country"), value=ALL, description="Country"),
-        coder=widgets.ToggleButtons(options=list(CODERS), value="A", description="Coder"),
+                                     description=_("Outlet")),
+        country=widgets.Dropdown(options=options("country"), value=ALL,
+                                 description=_("Country")),
+        coder=widgets.ToggleButtons(options=list(CODERS), value="A", description=_("Coder")),
     )

@@ -11,6 +11,10 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
+from academy.notebook_language import format_number
+from academy.notebook_language import translate as _
+
 SDG_TARGET_PCT = 3.0
 CORRIDOR_CEILING_PCT = 5.0
 
@@ -38,25 +42,29 @@ def cost_figure(amount: float = 200.0, fee: float = 8.0, margin_pct: float = 2.5
     fee_pct, margin_pct_of_amount = 100 * fee_part / amount, 100 * margin_part / amount
     figure = Figure(figsize=(6.4, 3.2), dpi=96)
     axes = figure.subplots()
-    axes.barh(["This transfer"], [fee_pct], color=FEE_COLOUR, label="Fee")
-    axes.barh(["This transfer"], [margin_pct_of_amount], left=[fee_pct], color=MARGIN_COLOUR,
-              hatch="//", edgecolor="black", label="Exchange-rate margin")
+    this_transfer = _("This transfer")
+    axes.barh([this_transfer], [fee_pct], color=FEE_COLOUR, label=_("Fee"))
+    axes.barh([this_transfer], [margin_pct_of_amount], left=[fee_pct], color=MARGIN_COLOUR,
+              hatch="//", edgecolor="black", label=_("Exchange-rate margin"))
     widest = fee_pct + margin_pct_of_amount
     if corridor_cost_pct is not None:
-        label = f"Average\n{corridor}" if corridor else "Corridor average"
+        # TRANSLATORS: the label of the corridor's bar; {corridor} is a corridor's name (data).
+        label = (_("Average\n{corridor}").format(corridor=corridor) if corridor
+                 else _("Corridor average"))
         axes.barh([label], [corridor_cost_pct], color=CORRIDOR_COLOUR, hatch="..",
-                  edgecolor="black", label="Corridor average (fee and margin together)")
+                  edgecolor="black", label=_("Corridor average (fee and margin together)"))
         widest = max(widest, corridor_cost_pct)
     axes.axvline(SDG_TARGET_PCT, color=TARGET_COLOUR, linestyle="--", linewidth=2,
-                 label="SDG 10.c target (3%)")
+                 label=_("SDG 10.c target (3%)"))
     axes.axvline(CORRIDOR_CEILING_PCT, color=CEILING_COLOUR, linestyle=":", linewidth=2,
-                 label="No corridor above 5%")
-    axes.set_xlabel("Total cost, % of the amount sent")
-    axes.set_title(f"Sending {amount:,.0f}: total cost {100 * total / amount:.2f}%")
+                 label=_("No corridor above 5%"))
+    axes.set_xlabel(_("Total cost, % of the amount sent"))
+    axes.set_title(_("Sending {amount}: total cost {pct}%").format(
+        amount=format_number(amount, ",.0f"), pct=format_number(100 * total / amount, ".2f")))
     axes.legend(loc="lower right", fontsize="small")
     axes.set_xlim(0, max(12.0, widest) + 1)
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def cost_alt_text(amount: float, fee: float, margin_pct: float, corridor: str = "",
@@ -65,18 +73,31 @@ def cost_alt_text(amount: float, fee: float, margin_pct: float, corridor: str = 
     fee_part, margin_part, total = transfer_cost(amount, fee, margin_pct)
     total_pct = 100 * total / amount
     if total_pct > CORRIDOR_CEILING_PCT:
-        position = "above the 3% target and above the 5% line"
+        position = _("above the 3% target and above the 5% line")
     elif total_pct > SDG_TARGET_PCT:
-        position = "above the 3% target but not above the 5% line"
+        position = _("above the 3% target but not above the 5% line")
     else:
-        position = "at or below the 3% target"
-    text = (f"Bar chart: sending {amount:,.0f} with a fee of {fee:g} and a {margin_pct:g}% "
-            f"exchange-rate margin costs {total_pct:.2f}% of the amount (fee "
-            f"{100 * fee_part / amount:.2f}%, margin {100 * margin_part / amount:.2f}%), "
-            f"{position}.")
+        position = _("at or below the 3% target")
+    text = _("Bar chart: sending {amount} with a fee of {fee} and a {margin}% exchange-rate "
+             "margin costs {total}% of the amount (fee {fee_pct}%, margin {margin_pct}%), "
+             "{position}.").format(
+        amount=format_number(amount, ",.0f"), fee=format_number(fee, "g"),
+        margin=format_number(margin_pct, "g"), total=format_number(total_pct, ".2f"),
+        fee_pct=format_number(100 * fee_part / amount, ".2f"),
+        margin_pct=format_number(100 * margin_part / amount, ".2f"), position=position)
     if corridor_cost_pct is not None:
-        name = corridor.replace("→", "to") if corridor else "the corridor"
-        text += f" The average cost in {name} in 2020 Q3 was {corridor_cost_pct:.2f}%."
+        average = format_number(corridor_cost_pct, ".2f")
+        if corridor:
+            origin, arrow, destination = corridor.partition("→")
+            # TRANSLATORS: a corridor's name said in words ("South Africa to Malawi" for
+            # "South Africa → Malawi"); the country names stay as in the data.
+            name = _("{origin} to {destination}").format(
+                origin=origin.strip(), destination=destination.strip()) if arrow else corridor
+            text += " " + _("The average cost in {corridor} in 2020 Q3 was {pct}%.").format(
+                corridor=name, pct=average)
+        else:
+            text += " " + _("The average cost in the corridor in 2020 Q3 was {pct}%.").format(
+                pct=average)
     return text
 
 
@@ -99,9 +120,10 @@ def cost_calculator(corridor_costs: dict[str, float]) -> Any:
 
     return widgets.interactive(
         redraw,
-        amount=widgets.FloatSlider(value=200, min=50, max=1000, step=50, description="Amount"),
-        fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, description="Fee"),
+        amount=widgets.FloatSlider(value=200, min=50, max=1000, step=50,
+                                   description=_("Amount")),
+        fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, description=_("Fee")),
         margin_pct=widgets.FloatSlider(value=2.5, min=0, max=8, step=0.1,
-                                       description="FX margin %"),
-        corridor=widgets.Dropdown(options=names, value=names[0], description="Corridor"),
+                                       description=_("FX margin %")),
+        corridor=widgets.Dropdown(options=names, value=names[0], description=_("Corridor")),
     )

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
+from academy.notebook_language import decimal_mark, format_number, semicolon
+from academy.notebook_language import translatable as N_
+from academy.notebook_language import translate as _
+
 DIMENSIONS = ("economic", "social", "psychosocial")
+# The dimensions' names as the figure and its alt text say them (the keys above are code).
+DIMENSION_NAMES = {"economic": N_("economic"), "social": N_("social"),
+                   "psychosocial": N_("psychosocial")}
 
 # The course's scoring rules: indicator -> True if a higher value means better reintegration.
 INDICATORS: dict[str, dict[str, bool]] = {
@@ -44,11 +52,14 @@ _Z_95 = 1.96
 
 
 def scoring_rules() -> pd.DataFrame:
-    """Return the scoring rules as a table: dimension, indicator and which direction is better."""
-    rows = [(dimension, indicator, "higher" if higher else "lower")
+    """Return the scoring rules as a table: dimension, indicator and which direction is better.
+
+    The dimensions and indicators are named as in the code; the headings and the direction are
+    in the learner's language."""
+    rows = [(dimension, indicator, _("higher") if higher else _("lower"))
             for dimension, indicators in INDICATORS.items()
             for indicator, higher in indicators.items()]
-    return pd.DataFrame(rows, columns=["dimension", "indicator", "better when"])
+    return pd.DataFrame(rows, columns=[_("dimension"), _("indicator"), _("better when")])
 
 
 def _index_values(survey: pd.DataFrame, weights: tuple[float, float, float],
@@ -100,23 +111,36 @@ def _shares(survey: pd.DataFrame, weights: tuple[float, float, float],
     return index, 100 * float(above.mean()), table.sort_values("share")
 
 
+def _weights_text(economic: float, social: float, psychosocial: float) -> str:
+    """Return the relative weights as the figure says them: "economic 0.33, social 0.33, ..."."""
+    total = economic + social + psychosocial
+    # where the decimal mark is a comma, a comma cannot also separate the weights
+    separator = semicolon() if decimal_mark() == "," else ", "
+    return separator.join(f"{_(DIMENSION_NAMES[d])} {format_number(w / total, '.2f')}"
+                          for d, w in zip(DIMENSIONS, (economic, social, psychosocial),
+                                          strict=True))
+
+
 def figure_description(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
                        psychosocial: float = 1.0, threshold: float = THRESHOLD) -> str:
     """Return alt text for ``reintegration_figure`` with the same settings (rounded shares)."""
     if economic + social + psychosocial <= 0:
-        return "No figure: every weight is zero. Give at least one dimension a positive weight."
-    total = economic + social + psychosocial
-    weights = ", ".join(f"{d} {w / total:.2f}" for d, w in
-                        zip(DIMENSIONS, (economic, social, psychosocial), strict=True))
-    _, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
+        return _("No figure: every weight is zero. Give at least one dimension a positive "
+                 "weight.")
+    _index, overall, by_support = _shares(survey, (economic, social, psychosocial), threshold)
     groups = ", ".join(
-        f"{row.Index} {row.share:.0f}% (95% interval {row.share - row.margin:.0f} to "
-        f"{row.share + row.margin:.0f}, n={row.n})"
+        _("{group} {share}% (95% interval {low} to {high}, n={n})").format(
+            group=row.Index, share=format_number(row.share, ".0f"),
+            low=format_number(row.share - row.margin, ".0f"),
+            high=format_number(row.share + row.margin, ".0f"), n=row.n)
         for row in by_support[::-1].itertuples())
-    return (f"Weights: {weights}. Two panels. Left: share of returnees whose composite index "
-            f"is at or above {threshold:.2f}, by type of support, with 95% confidence "
-            f"intervals: {groups}; all returnees {overall:.0f}% (dashed line). Right: histogram "
-            f"of the composite index between 0 and 1, the threshold marked by a dotted line.")
+    return _("Weights: {weights}. Two panels. Left: share of returnees whose composite index is "
+             "at or above {threshold}, by type of support, with 95% confidence intervals: "
+             "{groups}; all returnees {overall}% (dashed line). Right: histogram of the "
+             "composite index between 0 and 1, the threshold marked by a dotted line.").format(
+        weights=_weights_text(economic, social, psychosocial),
+        threshold=format_number(threshold, ".2f"), groups=groups,
+        overall=format_number(overall, ".0f"))
 
 
 def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: float = 1.0,
@@ -129,7 +153,7 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.3, 1]})
     total = economic + social + psychosocial
     if total <= 0:
-        left.text(0.5, 0.5, "Give at least one dimension a positive weight.", ha="center")
+        left.text(0.5, 0.5, _("Give at least one dimension a positive weight."), ha="center")
         left.set_axis_off()
         right.set_axis_off()
         return figure
@@ -137,34 +161,35 @@ def reintegration_figure(survey: pd.DataFrame, economic: float = 1.0, social: fl
 
     left.barh(by_support.index, by_support["share"].to_numpy(), color=_BAR,
               xerr=by_support["margin"].to_numpy(), ecolor="black", capsize=3,
-              label="Share, with 95% confidence interval")
+              label=_("Share, with 95% confidence interval"))
     for position, row in enumerate(by_support.itertuples()):
         # The value is written next to each bar: the figure does not rely on reading lengths.
-        left.text(min(row.share + row.margin + 1.5, 78), position, f"{row.share:.0f}% (n={row.n})",
+        left.text(min(row.share + row.margin + 1.5, 78), position,
+                  _("{share}% (n={n})").format(share=format_number(row.share, ".0f"), n=row.n),
                   va="center", fontsize="small",
                   bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     left.axvline(overall, color="black", linestyle="--",
-                 label=f"All returnees: {overall:.0f}%")
+                 label=_("All returnees: {share}%").format(share=format_number(overall, ".0f")))
     left.set_xlim(0, 100)
-    left.set_xlabel("% at or above the threshold")
-    left.set_title("By type of support", fontsize="medium")
+    left.set_xlabel(_("% at or above the threshold"))
+    left.set_title(_("By type of support"), fontsize="medium")
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize="small", ncol=2)
 
     right.hist(index, bins=np.linspace(0, 1, 21), color=_HISTOGRAM, edgecolor="black",
                linewidth=0.4)
     right.axvline(threshold, color=_THRESHOLD_LINE, linestyle=":", linewidth=2,
-                  label=f"Threshold {threshold:.2f}")
+                  label=_("Threshold {threshold}").format(
+                      threshold=format_number(threshold, ".2f")))
     right.set_xlim(0, 1)
-    right.set_xlabel("Composite index (0 to 1)")
-    right.set_ylabel("Returnees")
-    right.set_title("Spread of the index", fontsize="medium")
+    right.set_xlabel(_("Composite index (0 to 1)"))
+    right.set_ylabel(_("Returnees"))
+    right.set_title(_("Spread of the index"), fontsize="medium")
     right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize="small")
 
-    shares = ", ".join(f"{d} {w / total:.2f}" for d, w in
-                       zip(DIMENSIONS, (economic, social, psychosocial), strict=True))
-    figure.suptitle(f"Weights: {shares}", fontsize="medium")
+    figure.suptitle(_("Weights: {weights}").format(
+        weights=_weights_text(economic, social, psychosocial)), fontsize="medium")
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def weights_explorer(survey: pd.DataFrame) -> Any:
@@ -185,9 +210,9 @@ def weights_explorer(survey: pd.DataFrame) -> Any:
 
     return widgets.interactive(
         redraw,
-        economic=weight("Economic"),
-        social=weight("Social"),
-        psychosocial=weight("Psychosocial"),
+        economic=weight(_("Economic")),
+        social=weight(_("Social")),
+        psychosocial=weight(_("Psychosocial")),
         threshold=widgets.FloatSlider(value=THRESHOLD, min=0.2, max=0.8, step=0.05,
-                                      description="Threshold"),
+                                      description=_("Threshold")),
     )

@@ -12,9 +12,18 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
+from academy.explore import localized_ticks
+from academy.notebook_language import format_number
+from academy.notebook_language import translatable as N_
+from academy.notebook_language import translate as _
+from academy.notebook_language import translate_plural as ngettext
+
 PARTIES = ("nurse", "origin", "employer")
-LABELS = {"nurse": "Nurse and household", "origin": "Country of origin",
-          "employer": "Employer in Germany"}
+# Each party as a bar's label and as said within a sentence (translated where they are drawn).
+LABELS = {"nurse": N_("Nurse and household"), "origin": N_("Country of origin"),
+          "employer": N_("Employer in Germany")}
+NAMES = {"nurse": N_("nurse and household"), "origin": N_("country of origin"),
+         "employer": N_("employer in Germany")}
 COLOURS = {"nurse": "#0072B2", "origin": "#E69F00", "employer": "#009E73"}
 HATCHES = {"nurse": "", "origin": "//", "employer": ".."}
 LOSS_COLOUR = "#D55E00"  # Okabe-Ito vermillion: the zero line a party must stay above
@@ -34,37 +43,53 @@ def placement_ledger(assumptions: dict[str, float]) -> dict[str, float]:
     return {"nurse": float(nurse), "origin": float(origin), "employer": float(employer)}
 
 
+def _count(years: float) -> int:
+    """Return the count that chooses the plural form for ``years`` (a fraction reads as many)."""
+    return int(years) if float(years).is_integer() else 2
+
+
 def ledger_figure(assumptions: dict[str, float]) -> Figure:
     """Return a bar chart of each party's net gain (EUR) with the zero line marked."""
     net = placement_ledger(assumptions)
     figure = Figure(figsize=(6.4, 3.0), dpi=96)
     axes = figure.subplots()
     for party in reversed(PARTIES):
-        axes.barh([LABELS[party]], [net[party]], color=COLOURS[party], hatch=HATCHES[party],
+        label = _(LABELS[party])
+        axes.barh([label], [net[party]], color=COLOURS[party], hatch=HATCHES[party],
                   edgecolor="black")
-        axes.annotate(f"{net[party]:+,.0f}", (net[party], LABELS[party]),
+        axes.annotate(format_number(net[party], "+,.0f"), (net[party], label),
                       xytext=(4 if net[party] >= 0 else -4, 0), textcoords="offset points",
                       ha="left" if net[party] >= 0 else "right", va="center", fontsize=9)
     axes.axvline(0, color=LOSS_COLOUR, linewidth=2, linestyle="--")
-    losers = [LABELS[p].lower() for p in PARTIES if net[p] < 0]
-    axes.set_title("All three gain" if not losers else "Loses: " + ", ".join(losers))
-    axes.set_xlabel(f"Net gain over {assumptions['years_abroad']:g} years, EUR (teaching ledger)")
+    losers = [_(NAMES[p]) for p in PARTIES if net[p] < 0]
+    axes.set_title(_("All three gain") if not losers
+                   else _("Loses: {parties}").format(parties=", ".join(losers)))
+    axes.set_xlabel(ngettext("Net gain over {years} year, EUR (teaching ledger)",
+                             "Net gain over {years} years, EUR (teaching ledger)",
+                             _count(assumptions["years_abroad"])).format(
+        years=format_number(assumptions["years_abroad"], "g")))
     low = min(0.0, *net.values())
     high = max(0.0, *net.values())
     margin = 0.25 * (high - low or 1.0)
     axes.set_xlim(low - margin, high + margin)
     figure.tight_layout()
-    return figure
+    return localized_ticks(figure)
 
 
 def ledger_alt_text(assumptions: dict[str, float]) -> str:
     """Return the alt text of ``ledger_figure`` for these assumptions."""
     net = placement_ledger(assumptions)
-    parts = [f"{LABELS[p].lower()} {net[p]:+,.0f} euros" for p in PARTIES]
-    verdict = ("all three gain" if all(v >= 0 for v in net.values())
-               else "at least one party loses")
-    return (f"Bar chart of net gains from one placement over {assumptions['years_abroad']:g} "
-            f"years: {', '.join(parts)}; {verdict}.")
+    parts = [_("{party} {amount} euros").format(party=_(NAMES[p]),
+                                                 amount=format_number(net[p], "+,.0f"))
+             for p in PARTIES]
+    verdict = (_("all three gain") if all(v >= 0 for v in net.values())
+               else _("at least one party loses"))
+    return ngettext("Bar chart of net gains from one placement over {years} year: {parts}; "
+                    "{verdict}.",
+                    "Bar chart of net gains from one placement over {years} years: {parts}; "
+                    "{verdict}.", _count(assumptions["years_abroad"])).format(
+        years=format_number(assumptions["years_abroad"], "g"), parts=", ".join(parts),
+        verdict=verdict)
 
 
 def ledger_explorer(assumptions: dict[str, float]) -> Any:
@@ -85,14 +110,14 @@ def ledger_explorer(assumptions: dict[str, float]) -> Any:
     return widgets.interactive(
         redraw,
         years_abroad=widgets.IntSlider(value=int(assumptions["years_abroad"]), min=1, max=10,
-                                       description="Years"),
+                                       description=_("Years")),
         remittances_per_year=widgets.FloatSlider(
             value=assumptions["remittances_per_year"], min=0, max=8000, step=200,
-            description="Remittances"),
+            description=_("Remittances")),
         lost_service_per_year=widgets.FloatSlider(
             value=assumptions["lost_service_per_year"], min=0, max=10000, step=500,
-            description="Lost service"),
+            description=_("Lost service")),
         value_of_filled_post_per_year=widgets.FloatSlider(
             value=assumptions["value_of_filled_post_per_year"], min=0, max=12000, step=500,
-            description="Post's value"),
+            description=_("Post's value")),
     )
