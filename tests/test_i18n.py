@@ -291,7 +291,10 @@ def test_self_checks_speak_the_learners_language_and_score_the_same(monkeypatch,
     with pytest.raises(AssertionError) as failed:
         namespace["q1"].score()
     assert expected in str(failed.value)
-    assert "1 self-check(s) failed for percent-tests" in str(failed.value)
+    heading = {"en": "1 self-check(s) failed for percent-tests",
+               "es": "1 autocomprobación(es) no superada(s) en percent-tests",
+               "fr": "1 autovérification(s) échouée(s) pour percent-tests"}[language]
+    assert heading in str(failed.value)  # the checks' own sentences too
 
     passing = CHECK_CELL.replace("attempt(lambda: 0.025)", "attempt(lambda: 2.5)")
     exec(passing, namespace)  # noqa: S102
