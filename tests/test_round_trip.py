@@ -7,34 +7,25 @@ import yaml
 
 from conftest import REPO, one_wrong_answer_per_exercise, run_round_trip, wrong_answers
 
-# One worker runs every round trip, so each module's (module-scoped) round trip is built once; in
-# the full run of 2026-12-02 xdist spread them over both workers and some were built twice.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("round-trip")]
-
+# One test per module, sharing nothing: xdist spreads the modules over the workers (a shared
+# fixture in one xdist group kept every round trip on one worker, one after the other).
+pytestmark = pytest.mark.slow
 
 PROGRAMME = yaml.safe_load((REPO / "curriculum" / "programme.yml").read_text())
 
 
-@pytest.fixture(scope="module", params=[entry["id"] for entry in PROGRAMME["modules"]])
-def round_trip(request, curriculum, tmp_path_factory):
-    return run_round_trip(curriculum.module(request.param), tmp_path_factory.mktemp("rt"))
-
-
-def test_reference_solution_earns_full_autograded_marks(round_trip):
-    module = round_trip.module
+@pytest.mark.parametrize("module_id", [entry["id"] for entry in PROGRAMME["modules"]])
+def test_nbgrader_gives_the_reference_full_marks_the_blank_zero_and_wrong_answers_little(
+        module_id, curriculum, tmp_path):
+    """Release, submit and autograde with plain nbgrader: the reference earns every autograded
+    point, the blank release none, and one wrong answer per exercise (wrong_answers.yml) at
+    most a third of its exercise's points unless marked partial, as the audit says."""
+    module = curriculum.module(module_id)
+    round_trip = run_round_trip(module, tmp_path)
     assert round_trip.autograded_total("reference") == pytest.approx(module.autograded_points)
-
-
-def test_blank_release_earns_zero(round_trip):
     assert round_trip.autograded_total("blank") == 0
-
-
-def test_a_wrong_answer_to_each_exercise_earns_at_most_a_third_unless_partial(round_trip):
-    """Real nbgrader agrees with the audit's threshold (wrong_answers.yml, issue 11) on one
-    wrong answer per exercise; the audit scores all of them as plain nbgrader would."""
-    sampled = one_wrong_answer_per_exercise(round_trip.module)
-    every = wrong_answers(round_trip.module)
-    assert {w["tests"] for _, w in sampled} == {w["tests"] for w in every}
+    sampled = one_wrong_answer_per_exercise(module)
+    assert {w["tests"] for _, w in sampled} == {w["tests"] for w in wrong_answers(module)}
     for i, wrong in sampled:
         score, max_score = round_trip.scores[f"wrong-{i:02d}"][wrong["tests"]]
         assert score < max_score, f"wrong answer '{wrong['why']}' kept all {max_score} points"
