@@ -15,6 +15,7 @@ import yaml
 
 from academy.errors import AcademyError
 from academy.paths import project_root
+from academy.yamlio import parse_yaml
 
 MEASURABLE_VERBS = frozenset(
     """apply assess build calculate classify compare compute construct decide describe design
@@ -150,7 +151,7 @@ def read_yaml(path: Path) -> Any:
     except FileNotFoundError:
         raise CurriculumError(f"{path}: file not found") from None
     try:
-        return yaml.safe_load(text)
+        return parse_yaml(text)
     except yaml.YAMLError as exc:
         raise CurriculumError(f"{path}: not valid YAML: {exc}") from None
 

@@ -11,6 +11,7 @@ import yaml
 
 from academy.errors import AcademyError
 from academy.paths import project_root
+from academy.yamlio import parse_yaml
 
 DESCRIPTOR = Path("datasets") / "datapackage.yaml"
 
@@ -65,7 +66,7 @@ class DatasetInfo:
 def _read_descriptor(root: Path) -> dict[str, Any]:
     path = root / DESCRIPTOR
     try:
-        descriptor = yaml.safe_load(path.read_text(encoding="utf-8"))
+        descriptor = parse_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise DatasetError(f"{path}: the data package descriptor is missing") from None
     except yaml.YAMLError as exc:
