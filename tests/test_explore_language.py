@@ -352,3 +352,28 @@ def test_a_language_without_a_catalogue_draws_english(monkeypatch: pytest.Monkey
     assert diaspora_investment.bond_figure().axes[0].get_legend().get_texts()[0].get_text() == (
         "1-year bond")
 
+
+
+def test_every_control_shows_its_whole_label():
+    """ipywidgets cuts a label at about 80 px unless its description width is 'initial'; the
+    Spanish and French labels are longer than the English ones."""
+    from academy import data
+    from academy.explore import (
+        diaspora_investment,
+        local_development,
+        narratives,
+        remittances,
+        return_migration,
+        triple_win,
+    )
+
+    explorers = [
+        remittances.cost_calculator({"A to B": 5.0}), diaspora_investment.bond_explorer(),
+        local_development.budget_explorer(data.load("city_services_synthetic")),
+        triple_win.ledger_explorer(LEDGER),
+        narratives.frame_explorer(data.load("constructed_headlines")),
+        return_migration.weights_explorer(data.load("returnee_survey_synthetic"))]
+    controls = [c for explorer in explorers for c in _controls(explorer)]
+    assert len(controls) >= 15
+    assert all(c.style.description_width == "initial" for c in controls), [
+        c.description for c in controls if c.style.description_width != "initial"]

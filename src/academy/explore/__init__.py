@@ -17,6 +17,10 @@ from matplotlib.figure import Figure
 from academy.notebook_language import decimal_mark
 from academy.notebook_language import translate as _
 
+# Controls show their whole label (ipywidgets cuts a label at about 80 px by default, and the
+# Spanish and French labels are longer than the English ones).
+WIDE_LABEL = {"description_width": "initial"}
+
 
 class StaticFigure:
     """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book."""

@@ -13,7 +13,7 @@ import numpy as np
 import numpy_financial as npf
 from matplotlib.figure import Figure
 
-from academy.explore import localized_ticks
+from academy.explore import WIDE_LABEL, localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
 from academy.notebook_language import translate_plural as ngettext
@@ -144,11 +144,12 @@ def bond_explorer() -> Any:
     return widgets.interactive(
         redraw,
         coupon_pct=widgets.FloatSlider(value=DEFAULT_COUPON_PCT, min=0, max=12, step=0.125,
-                                       description=_("Coupon %")),
+                                       style=dict(WIDE_LABEL), description=_("Coupon %")),
         years=widgets.IntSlider(value=DEFAULT_YEARS, min=1, max=30,
-                                description=_("Tenor (years)")),
+                                style=dict(WIDE_LABEL), description=_("Tenor (years)")),
         market_yield_pct=widgets.FloatSlider(value=DEFAULT_MARKET_YIELD_PCT, min=0.5, max=15,
-                                             step=0.25, description=_("Market yield %")),
+                                             step=0.25, style=dict(WIDE_LABEL),
+                                             description=_("Market yield %")),
         freq=widgets.Dropdown(options=[(_("annual"), 1), (_("semi-annual"), 2)],
-                              value=DEFAULT_FREQ, description=_("Coupons")),
+                              value=DEFAULT_FREQ, style=dict(WIDE_LABEL), description=_("Coupons")),
     )

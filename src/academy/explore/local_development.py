@@ -13,7 +13,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from academy.explore import localized_ticks
+from academy.explore import WIDE_LABEL, localized_ticks
 from academy.notebook_language import format_number, semicolon
 from academy.notebook_language import translate as _
 
@@ -101,7 +101,7 @@ def budget_explorer(services: Any) -> Any:
     return widgets.interactive(
         redraw,
         budget_m_eur=widgets.FloatSlider(value=DEFAULT_BUDGET_EUR / 1e6, min=0, max=5, step=0.25,
-                                         description=_("Budget (EUR m)")),
+                                         style=dict(WIDE_LABEL), description=_("Budget (EUR m)")),
     )
 
 

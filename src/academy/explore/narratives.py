@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from academy.explore import StaticFigure, localized_ticks, show_figure
+from academy.explore import WIDE_LABEL, StaticFigure, localized_ticks, show_figure
 from academy.notebook_language import semicolon
 from academy.notebook_language import translate as _
 from academy.notebook_language import translate_plural as ngettext
@@ -177,10 +177,11 @@ def frame_explorer(corpus: pd.DataFrame) -> Any:
     return widgets.interactive(
         redraw,
         frame=widgets.Dropdown(options=[everything, *[(f, f) for f in FRAME_ORDER]], value=ALL,
-                               description=_("Frame")),
+                               style=dict(WIDE_LABEL), description=_("Frame")),
         outlet_type=widgets.Dropdown(options=options("outlet_type"), value=ALL,
-                                     description=_("Outlet")),
+                                     style=dict(WIDE_LABEL), description=_("Outlet")),
         country=widgets.Dropdown(options=options("country"), value=ALL,
-                                 description=_("Country")),
-        coder=widgets.ToggleButtons(options=list(CODERS), value="A", description=_("Coder")),
+                                 style=dict(WIDE_LABEL), description=_("Country")),
+        coder=widgets.ToggleButtons(options=list(CODERS), value="A", style=dict(WIDE_LABEL),
+                                    description=_("Coder")),
     )

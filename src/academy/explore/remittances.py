@@ -11,7 +11,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from academy.explore import localized_ticks
+from academy.explore import WIDE_LABEL, localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translate as _
 
@@ -121,9 +121,11 @@ def cost_calculator(corridor_costs: dict[str, float]) -> Any:
     return widgets.interactive(
         redraw,
         amount=widgets.FloatSlider(value=200, min=50, max=1000, step=50,
-                                   description=_("Amount")),
-        fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, description=_("Fee")),
+                                   style=dict(WIDE_LABEL), description=_("Amount")),
+        fee=widgets.FloatSlider(value=8, min=0, max=30, step=0.5, style=dict(WIDE_LABEL),
+                                description=_("Fee")),
         margin_pct=widgets.FloatSlider(value=2.5, min=0, max=8, step=0.1,
-                                       description=_("FX margin %")),
-        corridor=widgets.Dropdown(options=names, value=names[0], description=_("Corridor")),
+                                       style=dict(WIDE_LABEL), description=_("FX margin %")),
+        corridor=widgets.Dropdown(options=names, value=names[0], style=dict(WIDE_LABEL),
+                                  description=_("Corridor")),
     )

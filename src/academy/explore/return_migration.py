@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from academy.explore import localized_ticks
+from academy.explore import WIDE_LABEL, localized_ticks
 from academy.notebook_language import decimal_mark, format_number, semicolon
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
@@ -206,7 +206,8 @@ def weights_explorer(survey: pd.DataFrame) -> Any:
             survey, economic, social, psychosocial, threshold)))
 
     def weight(name: str) -> Any:
-        return widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description=name)
+        return widgets.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, style=dict(WIDE_LABEL),
+                                   description=name)
 
     return widgets.interactive(
         redraw,
@@ -214,5 +215,5 @@ def weights_explorer(survey: pd.DataFrame) -> Any:
         social=weight(_("Social")),
         psychosocial=weight(_("Psychosocial")),
         threshold=widgets.FloatSlider(value=THRESHOLD, min=0.2, max=0.8, step=0.05,
-                                      description=_("Threshold")),
+                                      style=dict(WIDE_LABEL), description=_("Threshold")),
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from matplotlib.figure import Figure
 
-from academy.explore import localized_ticks
+from academy.explore import WIDE_LABEL, localized_ticks
 from academy.notebook_language import format_number
 from academy.notebook_language import translatable as N_
 from academy.notebook_language import translate as _
@@ -110,14 +110,14 @@ def ledger_explorer(assumptions: dict[str, float]) -> Any:
     return widgets.interactive(
         redraw,
         years_abroad=widgets.IntSlider(value=int(assumptions["years_abroad"]), min=1, max=10,
-                                       description=_("Years")),
+                                       style=dict(WIDE_LABEL), description=_("Years")),
         remittances_per_year=widgets.FloatSlider(
             value=assumptions["remittances_per_year"], min=0, max=8000, step=200,
-            description=_("Remittances")),
+            style=dict(WIDE_LABEL), description=_("Remittances")),
         lost_service_per_year=widgets.FloatSlider(
             value=assumptions["lost_service_per_year"], min=0, max=10000, step=500,
-            description=_("Lost service")),
+            style=dict(WIDE_LABEL), description=_("Lost service")),
         value_of_filled_post_per_year=widgets.FloatSlider(
             value=assumptions["value_of_filled_post_per_year"], min=0, max=12000, step=500,
-            description=_("Post's value")),
+            style=dict(WIDE_LABEL), description=_("Post's value")),
     )
