@@ -52,3 +52,13 @@ def test_static_figure_marks_its_english_alt_text_in_a_translated_notebook(monke
     assert 'alt="Line chart of a bond&#x27;s price"' in translated
     monkeypatch.setenv("ACADEMY_LANGUAGE", "en")
     assert "lang=" not in show_figure(_chart(), "Line chart")._repr_html_()
+
+
+def test_a_pyplot_figure_shown_as_a_static_figure_is_closed():
+    """Else the notebook's inline backend shows it again, as an image without alt text."""
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots()
+    axes.plot([1, 2, 3])
+    show_figure(figure, "A line")
+    assert not plt.fignum_exists(figure.number)

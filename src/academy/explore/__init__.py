@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -47,6 +48,11 @@ class StaticFigure:
 
         self.png = palette_png(figure)
         self.alt = alt
+        # A pyplot figure left open would be shown again by the notebook (and the book) at the
+        # end of the cell: a second image, with no alt text.
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close(figure)
         self.lang = SOURCE_LANGUAGE if current_language() != SOURCE_LANGUAGE else ""
 
     def _repr_png_(self) -> bytes:
