@@ -160,7 +160,6 @@ def instructor_book(released: Path, course_dir: Path) -> Path:
     return build_book(root=REPO, course=course_dir, edition="instructor").parent
 
 
-
 @pytest.fixture(scope="session")
 def translated_books(released: Path, course_dir: Path, learner_book: Path) -> dict[str, Any]:
     """Every translation released and built into the scratch course, and the assembled site

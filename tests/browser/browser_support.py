@@ -172,10 +172,10 @@ def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[st
     """Return a printable table of page weights, bytes per page, and the shared assets.
 
     A page's own weight is its HTML and every other file it loads from outside ``_static/`` (its
-    images); the theme's CSS, JavaScript and fonts in ``_static/`` and the search index, which
-    every page loads for its search box, are shared and counted once (a language's folder of the
-    multilingual site, ``es/``, has its own ``es/_static/`` and ``es/searchindex.js``). A shared
-    file counts with its largest transfer: a later page may get it from the cache.
+    images); the theme's CSS, JavaScript and fonts in ``_static/`` and the search page's index
+    are shared and counted once (in the multilingual site a language's folder, ``es/``, has
+    its own ``es/searchindex.js`` and, for what differs, ``es/_static/``). A shared file counts
+    with its largest transfer: a later page may get it from the cache.
     """
     own: dict[str, int] = {}
     shared: dict[str, int] = {}
