@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,3 +159,21 @@ def instructor_book(released: Path, course_dir: Path) -> Path:
 
     return build_book(root=REPO, course=course_dir, edition="instructor").parent
 
+
+@pytest.fixture(scope="session")
+def translated_books(released: Path, course_dir: Path, learner_book: Path) -> dict[str, Any]:
+    """Every translation released and built into the scratch course, and the assembled site
+    (English at its root, each translation in its folder): {"site": folder, "seconds": build
+    time per language}. Its tests share the xdist group "released-course", so it is built once."""
+    from academy.book import assemble_site, build_book
+    from academy.i18n import LANGUAGES
+    from academy.release import release_all
+
+    seconds = {}
+    for language in LANGUAGES:
+        release_all(root=REPO, course=course_dir, language=language)
+        started = time.monotonic()
+        build_book(root=REPO, course=course_dir, language=language)
+        seconds[language] = time.monotonic() - started
+    site = assemble_site(root=REPO, languages=list(LANGUAGES)).parent
+    return {"site": site, "seconds": seconds}

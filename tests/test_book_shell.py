@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pydata_sphinx_theme
 
-from academy.book_html import label_in_name
+from academy.book_html import label_in_name, without_search_scripts
 from academy.book_icons import (
     BUNDLE,
     SHIM,
@@ -64,6 +64,20 @@ def test_a_control_with_visible_text_is_named_by_it():
     assert label_in_name(icon_only) == icon_only
     contained = '<a aria-label="Download the PDF of this page" href="x">PDF</a>'
     assert label_in_name(contained) == contained
+
+
+def test_pages_other_than_search_do_not_load_the_search_index():
+    head = ('<script src="../_static/doctools.js?v=9a2dae69"></script>\n'
+            '    <script src="../_static/searchtools.js"></script>\n'
+            '    <script src="../_static/language_data.js"></script>\n'
+            '    <script src="../searchindex.js"></script>\n'
+            '<script defer src="../_static/scripts/bootstrap.js"></script>')
+    lighter = without_search_scripts(head)
+    assert "search" not in lighter and "language_data" not in lighter
+    assert lighter.count("<script") == 2 and "doctools.js" in lighter
+    top = '<script src="searchindex.js"></script>'
+    assert without_search_scripts(top) == ""
+    assert without_search_scripts('<script src="mysearchindex.js"></script>') != ""
 
 
 def test_icon_fonts_keep_only_the_glyphs_the_stylesheets_draw(tmp_path):

@@ -220,6 +220,34 @@ def test_switcher_links_every_page_to_the_same_page_in_the_other_languages():
     assert '<a href="es/index.html" hreflang="es"' in english  # no Spanish page: its start page
 
 
+def test_a_language_folder_shares_the_theme_files_that_are_the_same_as_the_english_ones(
+        tmp_path):
+    from academy.book import share_theme_files
+
+    for folder, stemmer in ((tmp_path, None), (tmp_path / "es", "spanish-stemmer.js")):
+        (folder / "_static" / "styles").mkdir(parents=True)
+        (folder / "_static" / "styles" / "theme.css").write_text("body { color: black }")
+        (folder / "_static" / "documentation_options.js").write_text(
+            f"LANGUAGE: '{folder.name if stemmer else 'en'}'")
+        if stemmer:
+            (folder / "_static" / stemmer).write_text("// stems")
+    (tmp_path / "es" / "modules").mkdir()
+    page = tmp_path / "es" / "modules" / "remittances.html"
+    page.write_text('<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />'
+                    '<script src="../_static/documentation_options.js?v=2"></script>'
+                    '<script src="../_static/spanish-stemmer.js"></script>'
+                    '<a href="../_static_pages/x.html">')
+    (tmp_path / "es" / "intro.html").write_text('<link href="_static/styles/theme.css">')
+    assert share_theme_files(tmp_path, "es") == len("body { color: black }")
+    html = page.read_text()
+    assert 'href="../../_static/styles/theme.css?digest=1"' in html  # the root's copy
+    assert 'src="../_static/documentation_options.js?v=2"' in html  # differs: its own
+    assert 'src="../_static/spanish-stemmer.js"' in html and "../_static_pages/x.html" in html
+    assert 'href="../_static/styles/theme.css"' in (tmp_path / "es" / "intro.html").read_text()
+    assert sorted(p.name for p in (tmp_path / "es" / "_static").rglob("*")) == [
+        "documentation_options.js", "spanish-stemmer.js"]
+
+
 def test_translated_share_is_reported_and_stays_above_the_floor(repo_root):
     """Prints the share per language, module and page; fails below LEARNER_TEXT_SHARE_FLOOR."""
     for language in LANGUAGES:

@@ -7,9 +7,7 @@ build time and the page weight per language, and prints them.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -36,22 +34,6 @@ EXPECTED = {
 }
 SWITCHER = re.compile(r'<nav class="academy-languages"[^>]*>(.*?)</nav>', re.S)
 HREF = re.compile(r'href="([^"]+)" hreflang="([a-z]+)"')
-
-
-@pytest.fixture(scope="session")
-def translated_books(released: Path, course_dir: Path, learner_book: Path) -> dict[str, Any]:
-    """Every translation released and built into the scratch course; the assembled site."""
-    from academy.book import assemble_site, build_book
-    from academy.release import release_all
-
-    seconds = {}
-    for language in LANGUAGES:
-        release_all(root=REPO, course=course_dir, language=language)
-        started = time.monotonic()
-        build_book(root=REPO, course=course_dir, language=language)
-        seconds[language] = time.monotonic() - started
-    site = assemble_site(root=REPO, languages=list(LANGUAGES)).parent
-    return {"site": site, "seconds": seconds}
 
 
 def _pages(folder: Path) -> dict[str, Path]:

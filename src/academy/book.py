@@ -623,6 +623,49 @@ def site_pages(html: Path) -> set[str]:
             if not p.relative_to(html).parts[0].startswith("_")}
 
 
+# A page's links to the theme's files: href="../_static/styles/theme.css?digest=..."
+THEME_URL = re.compile(r'\b(href|src)="((?:\.\./)*)_static/([^"?#]+)')
+
+
+def point_to_shared_theme(html: str, shared: set[str]) -> str:
+    """Return a page of a language's folder with its links to the theme files in ``shared``
+    (paths inside ``_static/``) pointing one folder up: to the site's root ``_static/``."""
+    def up(match: re.Match[str]) -> str:
+        attribute, parents, path = match.groups()
+        if path not in shared:
+            return match.group(0)
+        return f'{attribute}="{parents}../_static/{path}'
+
+    return THEME_URL.sub(up, html)
+
+
+def share_theme_files(site: Path, language: str) -> int:
+    """Drop from a language's folder of the site the theme files that are the same as the
+    English ones at its root, and point its pages at those: a learner who switches language
+    loads only the files that differ (the theme's translations, the search's stemmer). Return
+    the bytes dropped."""
+    import filecmp
+
+    root, static = site / "_static", site / language / "_static"
+    shared = {p.relative_to(static).as_posix() for p in static.rglob("*")
+              if p.is_file() and (root / p.relative_to(static)).is_file()
+              and filecmp.cmp(p, root / p.relative_to(static), shallow=False)}
+    for page in site_pages(site / language):
+        path = site / language / page
+        html = path.read_text(encoding="utf-8")
+        fixed = point_to_shared_theme(html, shared)
+        if fixed != html:
+            path.write_text(fixed, encoding="utf-8")
+    dropped = 0
+    for name in shared:
+        dropped += (static / name).stat().st_size
+        (static / name).unlink()
+    for folder in sorted((p for p in static.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return dropped
+
+
 SWITCHER_CSS = """
 .academy-languages ul { list-style: none; display: flex; gap: 1em; margin: 0 0 1em; padding: 0;
   justify-content: flex-end; font-size: 0.9em; }
@@ -634,7 +677,8 @@ def assemble_site(*, root: Path | None = None, edition: str = "learner",
                   languages: list[str] | None = None) -> Path:
     """Put the built languages of an edition into one site, ``book/_build/<edition>-site/``:
     English at its root, each other language in its own folder, every page with a language
-    switcher to the same page in the other languages. Return the English index.html.
+    switcher to the same page in the other languages, and the theme files that are the same in
+    every language only once, at the root. Return the English index.html.
 
     ``languages`` defaults to every language whose site is built; English must be built.
     """
@@ -667,4 +711,7 @@ def assemble_site(*, root: Path | None = None, edition: str = "learner",
         css = target / "_static" / "academy.css"
         if css.is_file():
             css.write_text(css.read_text(encoding="utf-8") + SWITCHER_CSS, encoding="utf-8")
+    for lang in built:
+        if lang != SOURCE_LANGUAGE:
+            share_theme_files(site, lang)
     return site / "index.html"

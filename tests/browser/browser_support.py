@@ -13,6 +13,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+FIRST_VISIT_LIMIT = 1000 * 1000  # bytes, uncompressed: the theme and the heaviest page
+LATER_PAGE_LIMIT = 250 * 1024  # bytes: a page's HTML and own images, the theme cached
+SERIOUS = {"serious", "critical"}  # the axe-core impacts that fail a test
 
 # The images, links and scripts of a page, read in the browser after it has loaded.
 PAGE_SCRIPT = """() => ({
@@ -22,8 +25,15 @@ PAGE_SCRIPT = """() => ({
     loaded: i.complete && i.naturalWidth > 0,
     decorative: i.getAttribute('role') === 'presentation'
       || i.getAttribute('aria-hidden') === 'true',
+    lang: i.closest('[lang]') && i.closest('[lang]').getAttribute('lang'),
   })),
   title: document.title,
+  htmlLang: document.documentElement.getAttribute('lang'),
+  langs: Array.from(document.querySelectorAll('body [lang]')).map(
+    e => [e.tagName.toLowerCase(), e.getAttribute('lang')]),
+  switchers: document.querySelectorAll('nav.academy-languages').length,
+  languageLinks: Array.from(document.querySelectorAll('nav.academy-languages a[href]')).map(
+    a => [a.getAttribute('hreflang'), a.href, a.getAttribute('lang')]),
 })"""
 AXE_SCRIPT = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -44,6 +54,11 @@ class PageVisit:
     links: list[str] = field(default_factory=list)
     images: list[dict[str, Any]] = field(default_factory=list)
     title: str = ""
+    final_url: str = ""  # after any redirect
+    html_lang: str | None = None  # the lang attribute of <html>
+    element_langs: list[tuple[str, str]] = field(default_factory=list)  # (tag, lang) in <body>
+    switchers: int = 0  # language switchers on the page
+    language_links: list[tuple[str, str, str]] = field(default_factory=list)  # hreflang, URL, lang
     axe_violations: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -107,6 +122,10 @@ def visit(context: Any, url: str, visits: list[PageVisit], axe: Path | None = No
     details = page.evaluate(PAGE_SCRIPT)
     record.links, record.images, record.title = (details["links"], details["images"],
                                                  details["title"])
+    record.final_url, record.html_lang, record.switchers = (page.url, details["htmlLang"],
+                                                            details["switchers"])
+    record.element_langs = [tuple(pair) for pair in details["langs"]]
+    record.language_links = [tuple(link) for link in details["languageLinks"]]
     if axe is not None:
         # axe-core re-fetches stylesheets and resolves their @import against the page, which
         # fails; what it loads is not what the page loads, so its requests are not recorded.
@@ -118,6 +137,23 @@ def visit(context: Any, url: str, visits: list[PageVisit], axe: Path | None = No
     return record
 
 
+def serious_violations(visits: dict[str, PageVisit]) -> dict[str, list[str]]:
+    """Return the serious and critical axe-core violations of each page that has any."""
+    serious = {page: [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+                      for v in record.axe_violations if v["impact"] in SERIOUS]
+               for page, record in visits.items()}
+    return {page: found for page, found in serious.items() if found}
+
+
+def first_visit_bytes(chromium: Any, url: str) -> int:
+    """Return what a visit to ``url`` with an empty cache transfers (bytes, uncompressed)."""
+    visits: list[PageVisit] = []
+    context = new_context(chromium, visits)
+    record = visit(context, url, visits)
+    context.close()
+    return sum(record.transfers.values())
+
+
 def book_pages(html_root: Path) -> list[Path]:
     """Every HTML page of a built book (not the theme's own templates in _static)."""
     return sorted(p for p in html_root.rglob("*.html")
@@ -125,13 +161,21 @@ def book_pages(html_root: Path) -> list[Path]:
 
 
 
+def is_shared_asset(path: str) -> bool:
+    """Whether a URL path is one of the theme's files or the search index (not a page's own)."""
+    parts = path.lstrip("/").split("/")
+    return "_static" in parts[:2] or (parts[-1] == "searchindex.js" and len(parts) <= 2)
+
+
 def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[str, int],
                                                                       dict[str, int]]:
     """Return a printable table of page weights, bytes per page, and the shared assets.
 
     A page's own weight is its HTML and every other file it loads from outside ``_static/`` (its
-    images); the theme's CSS, JavaScript and fonts in ``_static/`` and the search index, which
-    every page loads for its search box, are shared and counted once.
+    images); the theme's CSS, JavaScript and fonts in ``_static/`` and the search page's index
+    are shared and counted once (in the multilingual site a language's folder, ``es/``, has
+    its own ``es/searchindex.js`` and, for what differs, ``es/_static/``). A shared file counts
+    with its largest transfer: a later page may get it from the cache.
     """
     own: dict[str, int] = {}
     shared: dict[str, int] = {}
@@ -139,8 +183,8 @@ def weights_table(visits: dict[str, PageVisit], base: str) -> tuple[str, dict[st
         own[page] = 0
         for url, size in record.transfers.items():
             path = urlparse(url).path
-            if path.startswith("/_static/") or path == "/searchindex.js":
-                shared[path] = size
+            if is_shared_asset(path):
+                shared[path] = max(size, shared.get(path, 0))
             else:
                 own[page] += size
     lines = ["page weights (HTML and own images; shared assets counted once)",

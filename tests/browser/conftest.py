@@ -108,3 +108,33 @@ def book_visits(chromium: Any, book_url: str, learner_book: Path,
         out[relative] = visit(context, f"{book_url}/{relative}", visits, axe=axe_script)
     context.close()
     return out
+
+
+@pytest.fixture(scope="session")
+def site_url(translated_books: dict[str, Any]) -> Iterator[str]:
+    """The assembled multilingual site (English at the root, es/, fr/) served on localhost."""
+    yield from _serve(translated_books["site"])
+
+
+@pytest.fixture(scope="session")
+def site_visits(chromium: Any, site_url: str, translated_books: dict[str, Any],
+                axe_script: Path) -> dict[str, dict[str, PageVisit]]:
+    """Every page of every language of the assembled site, visited once in Chromium:
+    language -> page (relative to the language's folder) -> visit."""
+    from academy.i18n import LANGUAGE_NAMES, site_path
+
+    site = translated_books["site"]
+    out: dict[str, dict[str, PageVisit]] = {}
+    for language in LANGUAGE_NAMES:
+        visits: list[PageVisit] = []
+        context = new_context(chromium, visits)
+        folder = site / site_path(language, "")
+        out[language] = {}
+        for path in book_pages(folder):
+            relative = path.relative_to(folder).as_posix()
+            if relative.split("/")[0] in LANGUAGE_NAMES:
+                continue  # another language's folder inside the English root
+            out[language][relative] = visit(context, f"{site_url}/{site_path(language, relative)}",
+                                            visits, axe=axe_script)
+        context.close()
+    return out

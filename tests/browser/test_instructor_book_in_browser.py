@@ -8,11 +8,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from browser.browser_support import local_target, new_context
+from browser.browser_support import local_target, new_context, serious_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("released-course")]
 
-SERIOUS = {"serious", "critical"}
 REMOVE_CARDS = "document.querySelectorAll('.role-card').forEach(card => card.remove())"
 # Chromium writes one uncompressed page object per printed page.
 PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
@@ -33,10 +32,7 @@ def test_facilitation_pages_load_without_console_errors_or_network(facilitation_
 
 
 def test_facilitation_pages_have_no_serious_accessibility_violations(facilitation_visits):
-    serious = {page: [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
-                      for v in record.axe_violations if v["impact"] in SERIOUS]
-               for page, record in facilitation_visits.items()}
-    assert {page: found for page, found in serious.items() if found} == {}
+    assert serious_violations(facilitation_visits) == {}
 
 
 def test_facilitation_links_and_handout_images_work(facilitation_visits, instructor_book,

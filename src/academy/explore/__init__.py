@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -22,21 +23,52 @@ from academy.notebook_language import translate as _
 WIDE_LABEL = {"description_width": "initial"}
 
 
+def palette_png(figure: Figure) -> bytes:
+    """Return the figure as a PNG of at most 256 colours (a chart looks the same, no pixel off
+    by more than a few levels, and weighs about a third of the full-colour PNG); a figure with
+    transparent parts, or one that would not get smaller, as the full-colour PNG."""
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
+    full = buffer.getvalue()
+    with Image.open(io.BytesIO(full)) as image:
+        if "A" in image.getbands() and (np.asarray(image.getchannel("A")) < 255).any():
+            return full
+        palette = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MAXCOVERAGE,
+                                                dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    palette.save(out, format="png", optimize=True)
+    return out.getvalue() if out.tell() < len(full) else full
+
+
 class StaticFigure:
-    """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book."""
+    """A rendered matplotlib figure with alt text: PNG for notebooks, an <img> for the book.
+
+    Its labels and alt text are written in English: in a notebook run in another language (a
+    translated book), the <img> says so (``lang="en"``) for screen readers.
+    """
 
     def __init__(self, figure: Figure, alt: str) -> None:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=figure.dpi, bbox_inches="tight")
-        self.png = buffer.getvalue()
+        from academy.notebook_language import SOURCE_LANGUAGE, current_language
+
+        self.png = palette_png(figure)
         self.alt = alt
+        # A pyplot figure left open would be shown again by the notebook (and the book) at the
+        # end of the cell: a second image, with no alt text.
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close(figure)
+        self.lang = SOURCE_LANGUAGE if current_language() != SOURCE_LANGUAGE else ""
 
     def _repr_png_(self) -> bytes:
         return self.png
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
-        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+        lang = f' lang="{self.lang}"' if self.lang else ""
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}"{lang}>'
 
 
 def localized_ticks(figure: Figure) -> Figure:
