@@ -300,9 +300,12 @@ def _run_in_kernel(hosted: HostedClass, user: str, code: str) -> str:
             "content": {"code": code, "silent": False, "store_history": False,
                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
         }))
+        # The reply (shell channel) can overtake the printed output (iopub): the output is
+        # complete only when iopub reports the kernel idle again for this request.
         printed: list[str] = []
+        replied = idle = False
         deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not (replied and idle):
             message = json.loads(connection.recv())
             if message.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -311,7 +314,12 @@ def _run_in_kernel(hosted: HostedClass, user: str, code: str) -> str:
             elif message["msg_type"] == "error":
                 raise AssertionError("\n".join(message["content"]["traceback"]))
             elif message["msg_type"] == "execute_reply":
-                return "".join(printed)
+                replied = True
+            elif (message["msg_type"] == "status"
+                  and message["content"].get("execution_state") == "idle"):
+                idle = True
+        if replied and idle:
+            return "".join(printed)
         raise TimeoutError("the kernel did not answer")
     finally:
         connection.close()
