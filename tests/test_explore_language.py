@@ -353,20 +353,9 @@ def test_a_language_without_a_catalogue_draws_english(monkeypatch: pytest.Monkey
         "1-year bond")
 
 
-
 def test_every_control_shows_its_whole_label():
     """ipywidgets cuts a label at about 80 px unless its description width is 'initial'; the
     Spanish and French labels are longer than the English ones."""
-    from academy import data
-    from academy.explore import (
-        diaspora_investment,
-        local_development,
-        narratives,
-        remittances,
-        return_migration,
-        triple_win,
-    )
-
     explorers = [
         remittances.cost_calculator({"A to B": 5.0}), diaspora_investment.bond_explorer(),
         local_development.budget_explorer(data.load("city_services_synthetic")),
