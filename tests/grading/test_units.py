@@ -84,3 +84,20 @@ def test_grading_commands_have_help_and_the_functions_defaults() -> None:
     for name in ("jobs", "timeout", "sandbox"):
         assert options[name] == defaults[name]
     assert options["memory_mb"] == defaults["memory_mb"]
+
+
+@pytest.mark.skipif(not sandbox.orphan_guard(1), reason="needs setpriv (util-linux): "
+                    "apt-get install util-linux")
+def test_a_command_whose_grader_died_before_the_guard_does_not_start(tmp_path) -> None:
+    """The race a kill -9 can win: the grader dies after forking the kernel's launcher but before
+    setpriv sets the parent-death signal. The guard's parent check then stops the launch."""
+    import os
+    import subprocess
+
+    started = tmp_path / "started"
+    ours = subprocess.run([*sandbox.orphan_guard(os.getpid()), "touch", str(started)])
+    assert ours.returncode == 0 and started.exists()
+    started.unlink()
+    # A parent other than the grader named in the guard: what the launcher sees once orphaned.
+    orphaned = subprocess.run([*sandbox.orphan_guard(os.getpid() + 1), "touch", str(started)])
+    assert orphaned.returncode == sandbox.ORPHANED_EXIT and not started.exists()

@@ -205,6 +205,25 @@ class CgroupLimits:
             return False
 
 
+ORPHANED_EXIT = 125
+
+
+def orphan_guard(parent_pid: int) -> list[str]:
+    """Return a command prefix that makes the command die with the process ``parent_pid``.
+
+    Kernels must die with the grader, even after ``kill -9`` (bubblewrap's --die-with-parent
+    covers only the sandboxed child, not bubblewrap itself). setpriv asks the kernel to send
+    SIGKILL when the parent dies; a parent killed *before* that request (between fork and
+    setpriv's prctl) would leave the command running, so a shell started after the request checks
+    that its parent is still ``parent_pid`` and exits with ``ORPHANED_EXIT`` otherwise.
+    Empty where setpriv is missing.
+    """
+    if not shutil.which("setpriv"):
+        return []
+    check = f'[ "$PPID" = "{parent_pid}" ] || exit {ORPHANED_EXIT}; exec "$0" "$@"'
+    return ["setpriv", "--pdeathsig", "KILL", "--", "/bin/sh", "-c", check]
+
+
 def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Path,
                    cgroup: CgroupLimits | None = None) -> list[str]:
     """Return the command that starts a learner's kernel under ``policy`` in ``job_dir``."""
@@ -222,11 +241,8 @@ def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Pat
            "JUPYTER_CONFIG_DIR": "/tmp/jupyter", "JUPYTER_DATA_DIR": "/tmp/jupyter-data",
            "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime", "PYTHONDONTWRITEBYTECODE": "1",
            "NBGRADER_EXECUTION": "autograde", **dict(policy.env)}
-    # Kernels die with the grader, even after kill -9 (bubblewrap's --die-with-parent covers
-    # only the sandboxed child, not bubblewrap itself).
-    orphan_guard = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
-    prefix = [*orphan_guard, *(cgroup.enter_command() if cgroup else []), "prlimit", *rlimits,
-              "--"]
+    prefix = [*orphan_guard(os.getpid()), *(cgroup.enter_command() if cgroup else []),
+              "prlimit", *rlimits, "--"]
     if not policy.bubblewrap:
         return [*prefix, "env", "-i", *[f"{k}={v}" for k, v in env.items()], *kernel]
     bwrap = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
