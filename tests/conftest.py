@@ -71,10 +71,10 @@ def wrong_answers(module: Module) -> list[dict[str, str]]:
 def one_wrong_answer_per_exercise(module: Module) -> list[tuple[int, dict[str, str]]]:
     """The first wrong answer listed for each exercise, with its index in wrong_answers.yml.
 
-    Real nbgrader grades these in the round trips (one submission each, about 10 s apiece);
-    every wrong answer is scored the way plain nbgrader scores it by the exercise audit
-    (tests/test_audit.py), whose scores are checked against real grading in
-    tests/grading/test_audit_agrees_with_grade.py.
+    Real nbgrader grades these in the round trips, all in one submission (each exercise is scored
+    by its own test cell); every wrong answer on its own is scored the way plain nbgrader scores
+    it by the exercise audit (tests/test_audit.py), whose scores are checked against real
+    grading in tests/grading/test_audit_agrees_with_grade.py.
     """
     seen: set[str] = set()
     chosen: list[tuple[int, dict[str, str]]] = []
@@ -85,21 +85,24 @@ def one_wrong_answer_per_exercise(module: Module) -> list[tuple[int, dict[str, s
     return chosen
 
 
-def with_answer_replaced(source: Path, grade_id: str, code: str) -> Any:
+def with_answers_replaced(source: Path, answers: dict[str, str]) -> Any:
+    """The notebook at ``source`` with the code of ``answers`` (by grade_id) in those cells."""
     notebook = nbformat.read(source, as_version=4)
-    found = False
+    found = set()
     for cell in notebook.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            cell.source = code
-            found = True
-    assert found, f"{source}: no cell with grade_id {grade_id}"
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers:
+            cell.source = answers[grade_id]
+            found.add(grade_id)
+    assert found == set(answers), f"{source}: no cell with grade_id {set(answers) - found}"
     return notebook
 
 
 def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip:
     """Release ``module`` of the repository at ``root``; submit the reference, the blank release
-    and one wrong answer per exercise; autograde with nbgrader. (For a ``root`` other than
-    REPO, set $ACADEMY_ROOT to it so that nbgrader's kernels load that curriculum.)"""
+    and one submission ("wrong") answering every exercise with its first wrong answer; autograde
+    with nbgrader. (For a ``root`` other than REPO, set $ACADEMY_ROOT to it so that nbgrader's
+    kernels load that curriculum.)"""
     from academy.course_core import course_layout, nbgrader_api
     from academy.gradebook import notebook_scores, register_students
     from academy.release import release_module
@@ -112,8 +115,8 @@ def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip
         "reference": nbformat.read(source, as_version=4),
         "blank": nbformat.read(layout.release / module.id / f"{notebook}.ipynb", as_version=4),
     }
-    for i, wrong in one_wrong_answer_per_exercise(module):
-        students[f"wrong-{i:02d}"] = with_answer_replaced(source, wrong["answer"], wrong["code"])
+    students["wrong"] = with_answers_replaced(source, {
+        wrong["answer"]: wrong["code"] for _, wrong in one_wrong_answer_per_exercise(module)})
     api = nbgrader_api(layout)
     register_students(layout, students)
     scores: dict[str, dict[str, tuple[float, float]]] = {}

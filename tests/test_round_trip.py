@@ -18,16 +18,17 @@ PROGRAMME = yaml.safe_load((REPO / "curriculum" / "programme.yml").read_text())
 def test_nbgrader_gives_the_reference_full_marks_the_blank_zero_and_wrong_answers_little(
         module_id, curriculum, tmp_path):
     """Release, submit and autograde with plain nbgrader: the reference earns every autograded
-    point, the blank release none, and one wrong answer per exercise (wrong_answers.yml) at
-    most a third of its exercise's points unless marked partial, as the audit says."""
+    point, the blank release none, and a submission with one wrong answer per exercise
+    (wrong_answers.yml) at most a third of each exercise's points unless marked partial, as the
+    audit says of each wrong answer on its own."""
     module = curriculum.module(module_id)
     round_trip = run_round_trip(module, tmp_path)
     assert round_trip.autograded_total("reference") == pytest.approx(module.autograded_points)
     assert round_trip.autograded_total("blank") == 0
     sampled = one_wrong_answer_per_exercise(module)
     assert {w["tests"] for _, w in sampled} == {w["tests"] for w in wrong_answers(module)}
-    for i, wrong in sampled:
-        score, max_score = round_trip.scores[f"wrong-{i:02d}"][wrong["tests"]]
+    for _, wrong in sampled:
+        score, max_score = round_trip.scores["wrong"][wrong["tests"]]
         assert score < max_score, f"wrong answer '{wrong['why']}' kept all {max_score} points"
         if not wrong.get("partial"):
             assert score <= max_score / 3 + 1e-6, (

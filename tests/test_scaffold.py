@@ -128,14 +128,14 @@ def test_hidden_checks_compare_with_values_of_the_dataset(scaffolded):
 
 @pytest.mark.slow
 def test_scaffolded_module_round_trips_through_nbgrader(scaffolded, tmp_path):
-    """Real nbgrader: the reference earns full marks, the blank release zero, and each wrong
-    answer at most a third of its exercise's points."""
+    """Real nbgrader: the reference earns full marks, the blank release zero, and a submission
+    of wrong answers (one per exercise) at most a third of each exercise's points."""
     module = load_curriculum(scaffolded).module(MODULE)
     trip = run_round_trip(module, tmp_path / "course", root=scaffolded)
     assert trip.autograded_total("reference") == pytest.approx(module.autograded_points) == 10
     assert trip.autograded_total("blank") == 0
-    for i, wrong in one_wrong_answer_per_exercise(module):
-        score, max_score = trip.scores[f"wrong-{i:02d}"][wrong["tests"]]
+    for _, wrong in one_wrong_answer_per_exercise(module):
+        score, max_score = trip.scores["wrong"][wrong["tests"]]
         assert score <= max_score / 3 + 1e-6, f"wrong answer '{wrong['why']}' earns {score}"
 
 

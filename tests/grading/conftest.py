@@ -295,8 +295,9 @@ def graded_class(tmp_path_factory: pytest.TempPathFactory, sandbox_mode: str) ->
         "wrong answers": str(ROOT / "modules" / MODULE / "wrong_answers.yml"),
     }
     students = write_class(course, release, probe_paths)
-    # A generous cell timeout: a busy CI machine must not turn slow honest cells into timeouts.
-    summary = grade_module(MODULE, course=course, jobs=2, timeout=60, sandbox=sandbox_mode)
+    # The slowest honest cell takes about 1 s alone, a few on a busy CI machine: 20 s keeps them
+    # clear of the timeout, and the runaway scenarios burn 20 CPU-seconds each, not 60.
+    summary = grade_module(MODULE, course=course, jobs=2, timeout=20, sandbox=sandbox_mode)
     return {"course": course, "students": students, "summary": summary,
             "results": {r.student: r for r in summary.results}, "release": release}
 
