@@ -60,6 +60,7 @@ class PageVisit:
     switchers: int = 0  # language switchers on the page
     language_links: list[tuple[str, str, str]] = field(default_factory=list)  # hreflang, URL, lang
     axe_violations: list[dict[str, Any]] = field(default_factory=list)
+    axe_ran: bool = False
 
 
 def _is_local(url: str) -> bool:
@@ -84,15 +85,47 @@ def new_context(chromium: Any, visits: list[PageVisit] | None = None) -> Any:
     return context
 
 
-def _settle(page: Any) -> None:
-    """Wait until the page (after any redirect) has loaded everything, lazy images included."""
+# True once the page is finished: loaded, no redirect pending, every image and font in. Lazy
+# images are switched to eager first, so a page's weight counts all its images.
+SETTLED_SCRIPT = """() => {
+  document.querySelectorAll('img[loading="lazy"]').forEach(i => { i.loading = 'eager'; });
+  return document.readyState === 'complete'
+    && !document.querySelector('meta[http-equiv="refresh" i]')
+    && Array.from(document.images).every(i => i.complete)
+    && document.fonts.status === 'loaded';
+}"""
+
+
+def count_requests(page: Any, finished: list[Any]) -> list[int]:
+    """Count ``page``'s requests in flight (the one-item list returned); append each request
+    that finishes to ``finished``."""
+    in_flight = [0]
+
+    def started(request: Any) -> None:
+        in_flight[0] += 1
+
+    def ended(request: Any, done: bool) -> None:
+        in_flight[0] -= 1
+        if done:
+            finished.append(request)
+
+    page.on("request", started)
+    page.on("requestfinished", lambda r: ended(r, True))
+    page.on("requestfailed", lambda r: ended(r, False))
+    return in_flight
+
+
+def settle(page: Any, in_flight: list[int]) -> None:
+    """Wait until the page (after any redirect) has loaded everything and no request is pending.
+
+    Deterministic, unlike Playwright's "networkidle" (500 ms without a request, twice per page).
+    ``in_flight`` counts the page's requests started and not yet finished or failed.
+    """
     for _ in range(5):
         try:
-            page.wait_for_load_state("networkidle")
-            # Lazy images load when scrolled into view.
-            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-            page.wait_for_load_state("networkidle")
-            page.evaluate("window.scrollTo(0, 0)")
+            page.wait_for_function(SETTLED_SCRIPT)
+            while in_flight[0] > 0:  # a script's own requests (fetch, XHR) after the load
+                page.wait_for_timeout(10)
             return
         except Exception as exc:  # a redirect destroys the context it evaluates in
             if "context was destroyed" not in str(exc):
@@ -113,9 +146,9 @@ def visit(context: Any, url: str, visits: list[PageVisit], axe: Path | None = No
         f"{r.url} ({r.failure})") if _is_local(r.url) else None)
     page.on("response", lambda r: record.failed_requests.append(f"{r.url} (HTTP {r.status})")
             if r.status >= 400 else None)
-    page.on("requestfinished", lambda r: finished.append(r))
+    in_flight = count_requests(page, finished)
     page.goto(url, wait_until="load")
-    _settle(page)
+    settle(page, in_flight)
     for request in finished:
         if not request.url.startswith("data:"):
             record.transfers[request.url] = int(request.sizes()["responseBodySize"])
@@ -132,6 +165,7 @@ def visit(context: Any, url: str, visits: list[PageVisit], axe: Path | None = No
         errors, failed = len(record.console_errors), len(record.failed_requests)
         page.add_script_tag(path=str(axe))
         record.axe_violations = page.evaluate(AXE_SCRIPT)
+        record.axe_ran = True
         del record.console_errors[errors:], record.failed_requests[failed:]
     page.close()
     return record

@@ -97,15 +97,17 @@ def facilitation_visits(chromium: Any, instructor_book_url: str, instructor_book
 
 
 @pytest.fixture(scope="session")
-def book_visits(chromium: Any, book_url: str, learner_book: Path,
-                axe_script: Path) -> dict[str, PageVisit]:
-    """Every page of the learner book, visited once in Chromium: relative path -> visit."""
+def book_visits(chromium: Any, book_url: str, learner_book: Path) -> dict[str, PageVisit]:
+    """Every page of the learner book, visited once in Chromium: relative path -> visit.
+
+    Without axe-core: the site's English pages are this HTML plus the switcher, and
+    ``site_visits`` run axe on them (about 1.5 s a page)."""
     visits: list[PageVisit] = []
     context = new_context(chromium, visits)
     out: dict[str, PageVisit] = {}
     for path in book_pages(learner_book):
         relative = path.relative_to(learner_book).as_posix()
-        out[relative] = visit(context, f"{book_url}/{relative}", visits, axe=axe_script)
+        out[relative] = visit(context, f"{book_url}/{relative}", visits)
     context.close()
     return out
 

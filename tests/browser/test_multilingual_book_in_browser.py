@@ -18,9 +18,11 @@ from browser.browser_support import (
     FIRST_VISIT_LIMIT,
     LATER_PAGE_LIMIT,
     PageVisit,
+    count_requests,
     first_visit_bytes,
     new_context,
     serious_violations,
+    settle,
     weights_table,
 )
 
@@ -145,33 +147,33 @@ def _switch_languages(chromium: Any, site_url: str, language: str, page_name: st
     are not shared with the others."""
     context = new_context(chromium)
     page = context.new_page()
-    finished: list[tuple[str, int]] = []
+    requests: list[Any] = []
     page.on("console", lambda m: errors.append(f"{page.url}: {m.text}")
             if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(f"{page.url}: uncaught {e}"))
-    page.on("requestfinished", lambda r: finished.append(
-        (r.url, int(r.sizes()["responseBodySize"]))))
+    in_flight = count_requests(page, requests)
     start = f"{site_url}/{site_path(language, page_name)}"
     page.goto(start)
-    page.wait_for_load_state("networkidle")
+    settle(page, in_flight)
     switches: dict[str, int] = {}
+    loaded_before: set[str] = set()  # what the tab has loaded so far
     for other in LANGUAGE_NAMES:
         if other == language:
             continue
-        loaded_before = {url for url, _ in finished}
-        finished.clear()
+        loaded_before |= {request.url for request in requests}
+        requests.clear()
         page.locator(f'nav.academy-languages a[hreflang="{other}"]').click()
         page.wait_for_url(f"{site_url}/{site_path(other, page_name)}")
-        page.wait_for_load_state("networkidle")
-        switches[f"{language} -> {other}"] = sum(dict(
-            (url, size) for url, size in finished if url not in loaded_before).values())
+        settle(page, in_flight)
+        switches[f"{language} -> {other}"] = sum({
+            r.url: int(r.sizes()["responseBodySize"]) for r in requests
+            if r.url not in loaded_before}.values())
         assert page.evaluate("document.documentElement.lang") == other, (language, other)
         current = page.locator("nav.academy-languages [aria-current]")
         assert current.get_attribute("lang") == other, (language, other)
         page.go_back()
         page.wait_for_url(start)
-        page.wait_for_load_state("networkidle")
-        finished += [(url, 0) for url in loaded_before]
+        settle(page, in_flight)
     context.close()
     return switches
 
