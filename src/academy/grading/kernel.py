@@ -1,7 +1,8 @@
 """Run a notebook's code cells in a sandboxed kernel, cell by cell, surviving what the code does.
 
-The client stays outside the sandbox and talks to the kernel over IPC sockets in the job folder
-(the sandbox has no loopback network). Every cell has a wall-clock deadline held here: at the
+jupyter_client's kernel manager starts the kernel through our provisioner
+(academy.grading.provisioner); the client stays outside the sandbox and talks to the kernel over
+IPC sockets in the job folder (the sandbox has no loopback network). Every cell has a wall-clock deadline held here: at the
 timeout the kernel is interrupted, and if it does not answer within a grace period its whole
 sandbox is killed. A kernel that dies or is killed is restarted, the cells before the fatal one are
 replayed (without it), and grading goes on, so one bad cell costs only what depends on it.
@@ -10,8 +11,6 @@ replayed (without it), and grading goes on, so one bad cell costs only what depe
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from nbformat.v4 import output_from_msg
 
 from academy.checks import MIMETYPE
 from academy.errors import AcademyError
-from academy.grading.sandbox import CgroupLimits, SandboxPolicy, kernel_command
+from academy.grading.sandbox import CgroupLimits, SandboxPolicy
 
 OUTPUT_LIMIT_BYTES = 1 << 20  # per cell, learners' outputs beyond this are dropped
 OBSERVATION_LIMIT = 500  # per cell
@@ -58,55 +57,34 @@ class KernelHung(KernelGone):
     """The kernel kept running past its deadline and ignored the interrupt; it was killed."""
 
 
-class _SandboxClient:
-    """jupyter_client's blocking client, told whether the kernel lives by its process.
-
-    The client has no heartbeat channel (a busy machine delays heartbeats) and no kernel
-    manager, so jupyter_client cannot tell on its own whether the kernel is alive.
-    """
-
-    @staticmethod
-    def create(connection_file: str, context: Any, process: subprocess.Popen[bytes]) -> Any:
-        from jupyter_client.blocking.client import BlockingKernelClient
-
-        class Client(BlockingKernelClient):
-            async def _async_is_alive(self) -> bool:
-                return process.poll() is None
-
-        return Client(connection_file=connection_file, context=context)
-
-
 class SandboxedKernel:
-    """One learner kernel in its sandbox, with a blocking client outside it."""
+    """One learner kernel in its sandbox, started by jupyter_client's kernel manager through
+    our provisioner (academy.grading.provisioner), with a blocking client outside it."""
 
     def __init__(self, policy: SandboxPolicy, job_dir: Path) -> None:
-        from jupyter_client.connect import write_connection_file
+        from academy.grading.provisioner import SandboxKernelManager
 
         self.job_dir = job_dir
         self.killed = False
         tag = uuid.uuid4().hex[:12]
-        connection, _ = write_connection_file(str(job_dir / f".kernel-{tag}.json"),
-                                              transport="ipc", ip=str(job_dir / f".k-{tag}"))
         if policy.matplotlib_cache is not None:
             import shutil
 
             shutil.copytree(policy.matplotlib_cache, job_dir / ".matplotlib", dirs_exist_ok=True)
         self.cgroup = CgroupLimits(f"academy-{os.getpid()}-{tag}", policy.limits)
-        command = kernel_command(policy, job_dir=job_dir, connection_file=Path(connection),
-                                 cgroup=self.cgroup)
         self.log_path = job_dir.parent / f"{job_dir.name}-{tag}.log"
         self.log = open(self.log_path, "wb")  # noqa: SIM115
-        self.process = subprocess.Popen(command, cwd=job_dir, stdin=subprocess.DEVNULL,
-                                        stdout=self.log, stderr=subprocess.STDOUT,
-                                        start_new_session=True)
+        self.manager = SandboxKernelManager(
+            policy=policy, job_dir=job_dir, cgroup=self.cgroup, log=self.log,
+            connection_file=job_dir / f".kernel-{tag}.json", ipc_prefix=job_dir / f".k-{tag}")
         import zmq
 
         # Our own context, destroyed explicitly in kill(): a context left to the garbage
         # collector with an open socket blocks forever in Context.term().
         self.context = zmq.Context()
-        self.client = _SandboxClient.create(connection, self.context, self.process)
         try:
-            self.client.load_connection_file()
+            self.manager.start_kernel()
+            self.client = self.manager.client(context=self.context)
             # No heartbeat channel: a busy machine delays heartbeats; the process tells us more.
             self.client.start_channels(hb=False)
             self._wait_for_ready()
@@ -128,30 +106,29 @@ class SandboxedKernel:
                              + " | ".join(log)) from None
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        process = getattr(self.manager.provisioner, "process", None)
+        return process is not None and process.poll() is None
 
     def interrupt(self) -> None:
         msg = self.client.session.msg("interrupt_request", {})
         self.client.control_channel.send(msg)
 
     def kill(self) -> None:
-        """Kill the kernel's whole sandbox (process group, pid namespace and cgroup); close the
-        client's sockets. Safe to call twice."""
+        """Kill the kernel's whole sandbox (process group, pid namespace and cgroup, through the
+        provisioner); close the client's sockets; remove the connection and socket files. Safe
+        to call twice."""
         if self.killed:
             return
         self.killed = True
         try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        self.cgroup.kill_all()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
+            if self.manager.has_kernel:
+                self.manager.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - the sandbox is gone either way; grading goes on
+            self.cgroup.kill_all()
+        client = getattr(self, "client", None)
         for channel in ("shell_channel", "iopub_channel", "stdin_channel", "control_channel"):
             try:
-                socket = getattr(self.client, f"_{channel}", None)
+                socket = getattr(client, f"_{channel}", None)
                 if socket is not None and getattr(socket, "socket", None) is not None:
                     socket.socket.close(linger=0)
             except Exception:  # noqa: BLE001 - closing sockets of a dead kernel may fail anyhow

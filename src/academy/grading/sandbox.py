@@ -224,16 +224,22 @@ def orphan_guard(parent_pid: int) -> list[str]:
     return ["setpriv", "--pdeathsig", "KILL", "--", "/bin/sh", "-c", check]
 
 
-def kernel_command(policy: SandboxPolicy, *, job_dir: Path, connection_file: Path,
+def kernel_argv() -> list[str]:
+    """The learner kernel's command, as a kernel spec writes it (``{connection_file}`` is filled
+    in by jupyter_client): ipykernel of the grader's own environment."""
+    python = str(Path(sys.prefix) / "bin" / "python")
+    return [python, "-m", "ipykernel_launcher", "-f", "{connection_file}", "--quiet"]
+
+
+def kernel_command(policy: SandboxPolicy, *, job_dir: Path, kernel: list[str],
                    cgroup: CgroupLimits | None = None) -> list[str]:
-    """Return the command that starts a learner's kernel under ``policy`` in ``job_dir``."""
+    """Return the command that starts ``kernel`` (a kernel's argv) under ``policy`` in
+    ``job_dir``: limits, then bubblewrap (where the policy has it), then the kernel."""
     limits = policy.limits
     rlimits = [f"--cpu={limits.cpu_seconds}", f"--fsize={limits.file_mb << 20}",
                f"--nproc={limits.processes}", "--core=0"]
     if cgroup is None or not cgroup.has_memory:
         rlimits.append(f"--as={limits.memory_mb << 20}")
-    python = str(Path(sys.prefix) / "bin" / "python")
-    kernel = [python, "-m", "ipykernel_launcher", "-f", str(connection_file), "--quiet"]
     env = {"HOME": "/tmp", "PATH": f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
            "LANG": "C.UTF-8", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
            "MKL_NUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1", "MPLBACKEND": "agg",
