@@ -2,10 +2,11 @@
 
 jupyter_client's kernel manager starts the kernel through our provisioner
 (academy.grading.provisioner); the client stays outside the sandbox and talks to the kernel over
-IPC sockets in the job folder (the sandbox has no loopback network). Every cell has a wall-clock deadline held here: at the
-timeout the kernel is interrupted, and if it does not answer within a grace period its whole
-sandbox is killed. A kernel that dies or is killed is restarted, the cells before the fatal one are
-replayed (without it), and grading goes on, so one bad cell costs only what depends on it.
+IPC sockets in the job folder (the sandbox has no loopback network). Every cell has a wall-clock
+deadline held here: at the timeout the kernel is interrupted, and if it does not answer within a
+grace period its whole sandbox is killed. A kernel that dies or is killed is restarted, the cells
+before the fatal one are replayed (without it), and grading goes on, so one bad cell costs only
+what depends on it.
 """
 
 from __future__ import annotations
