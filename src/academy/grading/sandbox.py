@@ -212,11 +212,11 @@ def orphan_guard(parent_pid: int) -> list[str]:
     """Return a command prefix that makes the command die with the process ``parent_pid``.
 
     Kernels must die with the grader, even after ``kill -9`` (bubblewrap's --die-with-parent
-    covers only the sandboxed child, not bubblewrap itself). setpriv asks the kernel to send
-    SIGKILL when the parent dies; a parent killed *before* that request (between fork and
-    setpriv's prctl) would leave the command running, so a shell started after the request checks
-    that its parent is still ``parent_pid`` and exits with ``ORPHANED_EXIT`` otherwise.
-    Empty where setpriv is missing.
+    covers only the sandboxed child, not bubblewrap itself). setpriv asks Linux for SIGKILL when
+    the parent (the thread that started the command) ends; a parent killed *before* that request
+    (between fork and setpriv's prctl) would leave the command running, so a shell started after
+    the request checks that its parent is still ``parent_pid`` and exits with ``ORPHANED_EXIT``
+    otherwise. Empty where setpriv is missing.
     """
     if not shutil.which("setpriv"):
         return []
