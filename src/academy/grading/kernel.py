@@ -125,7 +125,8 @@ class SandboxedKernel:
             if self.manager.has_kernel:
                 self.manager.shutdown_kernel(now=True)
         except Exception:  # noqa: BLE001 - the sandbox is gone either way; grading goes on
-            self.cgroup.kill_all()
+            pass
+        self.cgroup.kill_all()  # also when the launch failed half-way
         client = getattr(self, "client", None)
         for channel in ("shell_channel", "iopub_channel", "stdin_channel", "control_channel"):
             try:
