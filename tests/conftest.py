@@ -68,21 +68,18 @@ def wrong_answers(module: Module) -> list[dict[str, str]]:
     return entries
 
 
-def one_wrong_answer_per_exercise(module: Module) -> list[tuple[int, dict[str, str]]]:
-    """The first wrong answer listed for each exercise, with its index in wrong_answers.yml.
+def one_wrong_answer_per_exercise(module: Module) -> list[dict[str, str]]:
+    """The first wrong answer listed for each exercise in wrong_answers.yml.
 
     Real nbgrader grades these in the round trips, all in one submission (each exercise is scored
     by its own test cell); every wrong answer on its own is scored the way plain nbgrader scores
     it by the exercise audit (tests/test_audit.py), whose scores are checked against real
     grading in tests/grading/test_audit_agrees_with_grade.py.
     """
-    seen: set[str] = set()
-    chosen: list[tuple[int, dict[str, str]]] = []
-    for i, wrong in enumerate(wrong_answers(module)):
-        if wrong["tests"] not in seen:
-            seen.add(wrong["tests"])
-            chosen.append((i, wrong))
-    return chosen
+    first: dict[str, dict[str, str]] = {}
+    for wrong in wrong_answers(module):
+        first.setdefault(wrong["tests"], wrong)
+    return list(first.values())
 
 
 def with_answers_replaced(source: Path, answers: dict[str, str]) -> Any:
@@ -116,7 +113,7 @@ def run_round_trip(module: Module, course: Path, root: Path = REPO) -> RoundTrip
         "blank": nbformat.read(layout.release / module.id / f"{notebook}.ipynb", as_version=4),
     }
     students["wrong"] = with_answers_replaced(source, {
-        wrong["answer"]: wrong["code"] for _, wrong in one_wrong_answer_per_exercise(module)})
+        wrong["answer"]: wrong["code"] for wrong in one_wrong_answer_per_exercise(module)})
     api = nbgrader_api(layout)
     register_students(layout, students)
     scores: dict[str, dict[str, tuple[float, float]]] = {}

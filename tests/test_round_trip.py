@@ -26,8 +26,8 @@ def test_nbgrader_gives_the_reference_full_marks_the_blank_zero_and_wrong_answer
     assert round_trip.autograded_total("reference") == pytest.approx(module.autograded_points)
     assert round_trip.autograded_total("blank") == 0
     sampled = one_wrong_answer_per_exercise(module)
-    assert {w["tests"] for _, w in sampled} == {w["tests"] for w in wrong_answers(module)}
-    for _, wrong in sampled:
+    assert {w["tests"] for w in sampled} == {w["tests"] for w in wrong_answers(module)}
+    for wrong in sampled:
         score, max_score = round_trip.scores["wrong"][wrong["tests"]]
         assert score < max_score, f"wrong answer '{wrong['why']}' kept all {max_score} points"
         if not wrong.get("partial"):

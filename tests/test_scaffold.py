@@ -134,7 +134,7 @@ def test_scaffolded_module_round_trips_through_nbgrader(scaffolded, tmp_path):
     trip = run_round_trip(module, tmp_path / "course", root=scaffolded)
     assert trip.autograded_total("reference") == pytest.approx(module.autograded_points) == 10
     assert trip.autograded_total("blank") == 0
-    for _, wrong in one_wrong_answer_per_exercise(module):
+    for wrong in one_wrong_answer_per_exercise(module):
         score, max_score = trip.scores["wrong"][wrong["tests"]]
         assert score <= max_score / 3 + 1e-6, f"wrong answer '{wrong['why']}' earns {score}"
 
